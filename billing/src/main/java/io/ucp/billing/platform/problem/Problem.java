@@ -1,0 +1,26 @@
+package io.ucp.billing.platform.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.net.URI;
+import java.util.List;
+
+/** RFC 9457 problem details body; {@code errors} names each offending field. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(URI type, String title, int status, String detail, URI instance, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_BASE = "https://ucp.io/problems/";
+
+    public static Problem of(int status, String slug, String title, String detail, String instance) {
+        return new Problem(URI.create(TYPE_BASE + slug), title, status, detail,
+                instance == null ? null : URI.create(instance), List.of());
+    }
+
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, instance, List.copyOf(fieldErrors));
+    }
+
+    /** One invalid field: a JSON-pointer-like dotted path, and why it was refused. */
+    public record FieldError(String field, String message) {
+    }
+}
