@@ -1,10 +1,12 @@
 package io.ucp.presence.platform.problem;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
 import java.util.List;
 
 /** RFC 9457 problem details body; {@code errors} names each offending field. */
+@RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Problem(URI type, String title, int status, String detail, URI instance, List<FieldError> errors) {
 
@@ -21,6 +23,7 @@ public record Problem(URI type, String title, int status, String detail, URI ins
     }
 
     /** One invalid field: a JSON-pointer-like dotted path, and why it was refused. */
+    @RegisterForReflection
     public record FieldError(String field, String message) {
     }
 }

@@ -1,0 +1,29 @@
+package io.ucp.signaling.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/** Readiness must say which backing server is missing, and stay a quick answer while it is. */
+@QuarkusTest
+@TestProfile(BackingServersDownProfile.class)
+class ReadinessDownTest {
+
+    @Test
+    void readinessIsDownAndNamesRedisAndKafka() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name.contains('PostgreSQL') }.status", equalTo("UP"));
+    }
+
+    @Test
+    void livenessStaysUp() {
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+}
