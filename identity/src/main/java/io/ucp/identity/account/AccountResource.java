@@ -1,0 +1,82 @@
+package io.ucp.identity.account;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.ucp.identity.auth.AuthService;
+import io.ucp.identity.common.Idempotency;
+import io.ucp.identity.platform.security.CurrentUser;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/accounts")
+@Tag(name = "Accounts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AccountResource {
+
+    private final AccountService accounts;
+    private final CurrentUser currentUser;
+    private final Idempotency idempotency;
+    private final AuthService auth;
+
+    public AccountResource(AccountService accounts, CurrentUser currentUser, Idempotency idempotency,
+            AuthService auth) {
+        this.accounts = accounts;
+        this.auth = auth;
+        this.currentUser = currentUser;
+        this.idempotency = idempotency;
+    }
+
+    public record SignUp(@NotBlank @Email @Size(max = 254) String email, @NotNull @Size(max = 1024) String password,
+            @Size(max = 200) String displayName) {
+    }
+
+    public record PasswordChange(@NotNull @Size(max = 1024) String currentPassword,
+            @NotNull @Size(max = 1024) String newPassword) {
+    }
+
+    /** What sign-up answers: never the password, and an Idempotency-Key replay carries no secret either. */
+    record SignUpRequestFingerprint(String email, String displayName) {
+    }
+
+    @POST
+    @Operation(summary = "Sign up with email and password (Idempotency-Key honoured)")
+    public Uni<Response> signUp(@Valid @NotNull SignUp body, @HeaderParam(Idempotency.HEADER) String key) {
+        return idempotency.run("sign-up", key, new SignUpRequestFingerprint(Emails.normalise(body.email()), body.displayName()),
+                201, () -> accounts.signUp(body.email(), body.password(), body.displayName(), Set.of("user"))
+                        .map(AccountView::of));
+    }
+
+    @GET
+    @Path("me")
+    @Authenticated
+    @Operation(summary = "My account")
+    public Uni<AccountView> me() {
+        return accounts.get(currentUser.id()).map(AccountView::of);
+    }
+
+    @PUT
+    @Path("me/password")
+    @Authenticated
+    @Operation(summary = "Change my password; my other sessions end")
+    public Uni<Void> changePassword(@Valid @NotNull PasswordChange body) {
+        UUID me = currentUser.id();
+        String session = currentUser.sessionId();
+        return accounts.changePassword(me, body.currentPassword(), body.newPassword())
+                .chain(() -> auth.revokeAllExcept(me, session, "password-changed"));
+    }
+}

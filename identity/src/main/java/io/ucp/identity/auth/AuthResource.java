@@ -1,0 +1,100 @@
+package io.ucp.identity.auth;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.ucp.identity.platform.security.CurrentUser;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/auth")
+@Tag(name = "Authentication")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuthResource {
+
+    private final AuthService auth;
+    private final CurrentUser currentUser;
+
+    public AuthResource(AuthService auth, CurrentUser currentUser) {
+        this.auth = auth;
+        this.currentUser = currentUser;
+    }
+
+    public record LoginRequest(@NotBlank @Size(max = 254) String email, @NotBlank @Size(max = 1024) String password) {
+    }
+
+    public record RefreshRequest(@NotBlank @Size(max = 512) String refreshToken) {
+    }
+
+    public record SessionView(String id, String userAgent, String ipAddress, Instant createdAt, Instant lastUsedAt,
+            boolean current) {
+    }
+
+    @POST
+    @Path("login")
+    @Operation(summary = "Sign in: a short-lived access token and a refresh token (429 after repeated failures)")
+    public Uni<AuthService.Tokens> login(@Valid LoginRequest body, @Context HttpServerRequest request,
+            @Context HttpHeaders headers) {
+        return auth.login(body.email(), body.password(), headers.getHeaderString(HttpHeaders.USER_AGENT),
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+    }
+
+    @POST
+    @Path("refresh")
+    @Operation(summary = "Rotate a refresh token; presenting a used one ends its session")
+    public Uni<AuthService.Tokens> refresh(@Valid RefreshRequest body) {
+        return auth.refresh(body.refreshToken());
+    }
+
+    @POST
+    @Path("logout")
+    @Authenticated
+    @Operation(summary = "End the current session")
+    public Uni<Void> logout() {
+        return auth.endSession(currentUser.id(), currentUser.sessionId(), "logout");
+    }
+
+    @GET
+    @Path("sessions")
+    @Authenticated
+    @Operation(summary = "My sessions (device/user agent, address, created, last used)")
+    public Uni<List<SessionView>> sessions() {
+        String current = currentUser.sessionId();
+        return auth.sessions(currentUser.id()).map(list -> list.stream()
+                .map(s -> new SessionView(s.id(), s.userAgent(), s.ipAddress(), s.createdAt(), s.lastUsedAt(),
+                        s.id().equals(current)))
+                .toList());
+    }
+
+    @DELETE
+    @Path("sessions/{id}")
+    @Authenticated
+    @Operation(summary = "End one of my sessions")
+    public Uni<Void> revoke(@PathParam("id") @Size(max = 64) String id) {
+        return auth.revoke(currentUser.id(), id);
+    }
+
+    @DELETE
+    @Path("sessions")
+    @Authenticated
+    @Operation(summary = "End all my sessions (this one included)")
+    public Uni<Void> revokeAll() {
+        UUID me = currentUser.id();
+        return auth.revokeAll(me);
+    }
+}

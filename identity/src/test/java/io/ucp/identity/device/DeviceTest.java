@@ -1,0 +1,126 @@
+package io.ucp.identity.device;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import io.restassured.http.ContentType;
+import io.ucp.identity.support.Api;
+import io.ucp.identity.support.IdentityEventLog;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class DeviceTest {
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aSipDeviceGetsCredentialsShownOnceAndStoredAsADigest() throws Throwable {
+        Api.User user = Api.newUser();
+        var created = given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "sip", "name", "Desk phone")).post("/v1/devices")
+                .then().statusCode(201).body("type", equalTo("sip")).body("sipCredentials.username", notNullValue())
+                .body("sipCredentials.password", notNullValue()).body("sipCredentials.realm", equalTo("ucp.local"))
+                .extract().jsonPath();
+        String id = created.getString("id");
+        String username = created.getString("sipCredentials.username");
+        String password = created.getString("sipCredentials.password");
+        String stored = VertxContextSupport.subscribeAndAwait(() -> pool
+                .preparedQuery("SELECT sip_password_hash FROM user_devices WHERE id = $1")
+                .execute(Tuple.of(UUID.fromString(id))).map(rows -> rows.iterator().next().getString(0)));
+        assertThat(stored).isEqualTo(DeviceService.md5Hex(username + ":ucp.local:" + password)).doesNotContain(password);
+        given().auth().oauth2(user.accessToken()).get("/v1/devices/" + id).then().statusCode(200)
+                .body("sipUsername", equalTo(username)).body("sipCredentials", nullValue());
+
+        var registered = IdentityEventLog.await(user.id().toString(), "device.registered", 1);
+        assertThat(registered).hasSize(1);
+        assertThat(registered.get(0).data().path("deviceId").asText()).isEqualTo(id);
+        assertThat(registered.get(0).data().path("type").asText()).isEqualTo("sip");
+        assertThat(registered.get(0).data().path("name").asText()).isEqualTo("Desk phone");
+    }
+
+    @Test
+    void devicesAreListedRenamedSeenAndRemoved() {
+        Api.User user = Api.newUser();
+        String id = given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "mobile", "name", "Phone", "pushToken", "fcm:abc")).post("/v1/devices")
+                .then().statusCode(201).body("sipCredentials", nullValue()).body("lastSeenAt", nullValue())
+                .extract().path("id");
+        given().auth().oauth2(user.accessToken()).get("/v1/devices").then().statusCode(200)
+                .body("$", hasSize(1)).body("[0].pushToken", equalTo("fcm:abc"));
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON).body(Map.of("name", "Work phone"))
+                .patch("/v1/devices/" + id).then().statusCode(200).body("name", equalTo("Work phone"))
+                .body("pushToken", equalTo("fcm:abc"));
+        given().auth().oauth2(user.accessToken()).post("/v1/devices/" + id + "/seen").then().statusCode(200)
+                .body("lastSeenAt", notNullValue());
+        given().auth().oauth2(user.accessToken()).delete("/v1/devices/" + id).then().statusCode(204);
+        given().auth().oauth2(user.accessToken()).get("/v1/devices/" + id).then().statusCode(404);
+        var removed = IdentityEventLog.await(user.id().toString(), "device.removed", 1);
+        assertThat(removed.get(0).data().path("deviceId").asText()).isEqualTo(id);
+        assertThat(removed.get(0).data().path("accountId").asText()).isEqualTo(user.id().toString());
+    }
+
+    @Test
+    void anotherUsersDeviceIsNotFound() {
+        Api.User owner = Api.newUser();
+        Api.User other = Api.newUser();
+        String id = given().auth().oauth2(owner.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "web", "name", "Browser")).post("/v1/devices").then().statusCode(201)
+                .extract().path("id");
+        given().auth().oauth2(other.accessToken()).get("/v1/devices/" + id).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(other.accessToken()).contentType(ContentType.JSON).body(Map.of("name", "Mine"))
+                .patch("/v1/devices/" + id).then().statusCode(404);
+        given().auth().oauth2(other.accessToken()).post("/v1/devices/" + id + "/seen").then().statusCode(404);
+        given().auth().oauth2(other.accessToken()).delete("/v1/devices/" + id).then().statusCode(404);
+        given().auth().oauth2(other.accessToken()).get("/v1/devices").then().statusCode(200).body("$", hasSize(0));
+        given().auth().oauth2(owner.accessToken()).get("/v1/devices/" + id).then().statusCode(200);
+        given().get("/v1/devices").then().statusCode(401);
+    }
+
+    @Test
+    void badRegistrationsNameTheFieldAndTheCapHolds() {
+        Api.User user = Api.newUser();
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "pager", "name", "Old")).post("/v1/devices").then().statusCode(400)
+                .body("errors.field", hasItem("type"));
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "web", "name", "")).post("/v1/devices").then().statusCode(400)
+                .body("errors.field", hasItem("name"));
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "web", "name", "x".repeat(201))).post("/v1/devices").then().statusCode(400)
+                .body("errors.field", hasItem("name"));
+        for (int i = 0; i < 4; i++) {
+            given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                    .body(Map.of("type", "web", "name", "Tab " + i)).post("/v1/devices").then().statusCode(201);
+        }
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "web", "name", "One too many")).post("/v1/devices").then().statusCode(409);
+    }
+
+    @Test
+    void anIdempotentRegistrationReplaysWithoutTheSecret() {
+        Api.User user = Api.newUser();
+        String key = UUID.randomUUID().toString();
+        Map<String, String> body = Map.of("type", "sip", "name", "Softphone");
+        String id = given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/v1/devices").then().statusCode(201).body("sipCredentials.password", notNullValue())
+                .extract().path("id");
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/v1/devices").then().statusCode(201).body("id", equalTo(id))
+                .body("sipCredentials.password", nullValue());
+        given().auth().oauth2(user.accessToken()).get("/v1/devices").then().body("$", hasSize(1));
+    }
+}
