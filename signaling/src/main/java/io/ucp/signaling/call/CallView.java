@@ -1,0 +1,41 @@
+package io.ucp.signaling.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A call as the API returns it and as every call.events event carries it in {@code data.call} (the contract's
+ * snapshot; consumers drop a snapshot whose version is older than one they already applied).
+ */
+@RegisterForReflection
+public record CallView(UUID callId, String direction, String state, String endCause, UUID callerAccountId,
+        UUID callerDeviceId, String callerNumber, UUID calleeAccountId, String calleeNumber, String calleeKind,
+        UUID payingAccountId, UUID queueId, OffsetDateTime createdAt, OffsetDateTime ringingAt,
+        OffsetDateTime answeredAt, OffsetDateTime endedAt, long durationSeconds, long billableSeconds,
+        List<LegView> legs, Transfer transfer, JsonNode recordings, long version) {
+
+    @RegisterForReflection
+    public record LegView(UUID legId, UUID accountId, UUID deviceId, String role, String state, String endCause,
+            boolean muted, OffsetDateTime answeredAt, OffsetDateTime endedAt) {
+    }
+
+    static CallView of(Call call, JsonNode recordings) {
+        long talked = call.answeredAt() == null || call.endedAt() == null ? 0
+                : Duration.between(call.answeredAt(), call.endedAt()).toMillis();
+        // Whole seconds talked; billing is per started second, so a part second counts as one.
+        long duration = talked / 1000;
+        long billable = (talked + 999) / 1000;
+        // Inbound calls from outside are paid by the callee's account, everything else by the caller.
+        UUID paying = "inbound".equals(call.direction()) ? call.calleeAccountId() : call.callerAccountId();
+        List<LegView> legs = call.legs().stream().map(l -> new LegView(l.id(), l.accountId(), l.deviceId(), l.role(),
+                l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt())).toList();
+        return new CallView(call.id(), call.direction(), call.state(), call.endCause(), call.callerAccountId(),
+                call.callerDeviceId(), call.callerNumber(), call.calleeAccountId(), call.calleeNumber(),
+                call.calleeKind(), paying, call.queueId(), call.createdAt(), call.ringingAt(), call.answeredAt(),
+                call.endedAt(), duration, billable, legs, call.transfer(), recordings, call.version());
+    }
+}

@@ -1,0 +1,191 @@
+package io.ucp.signaling.recording;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smallrye.mutiny.Uni;
+import io.ucp.signaling.call.Actor;
+import io.ucp.signaling.call.Call;
+import io.ucp.signaling.call.CallService;
+import io.ucp.signaling.call.CallStates;
+import io.ucp.signaling.call.CallView;
+import io.ucp.signaling.call.Change;
+import io.ucp.signaling.call.Idempotency;
+import io.ucp.signaling.platform.problem.ProblemException;
+import io.ucp.signaling.routing.AccountCopies;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.GetObjectPresignRequest;
+import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
+
+/**
+ * Call recordings. Media never passes through this service: start hands the recording client a presigned PUT URL,
+ * stop checks the uploaded object (HEAD) and records its size and the duration, and parties (and admins) get
+ * presigned GET URLs. Metadata lives in call_sessions.recordings, so call.events snapshots carry it.
+ */
+@ApplicationScoped
+public class RecordingService {
+
+    /** identity feature flag gating recording per account (account value, else global; unknown = allowed). */
+    public static final String FLAG = "call-recording";
+    private static final Duration URL_TTL = Duration.ofMinutes(15);
+
+    private final CallService calls;
+    private final AccountCopies copies;
+    private final S3Presigner presigner;
+    private final S3AsyncClient s3;
+    private final ObjectMapper mapper;
+    private final String bucket;
+
+    public RecordingService(CallService calls, AccountCopies copies, S3Presigner presigner, S3AsyncClient s3,
+            ObjectMapper mapper, @ConfigProperty(name = "ucp.s3.recordings-bucket") String bucket) {
+        this.calls = calls;
+        this.copies = copies;
+        this.presigner = presigner;
+        this.s3 = s3;
+        this.mapper = mapper;
+        this.bucket = bucket;
+    }
+
+    /** An upload or download link for one recording. */
+    public record RecordingLink(UUID recordingId, String objectKey, String contentType, Long sizeBytes,
+            Long durationSeconds, String state, String url, OffsetDateTime urlExpiresAt) {
+    }
+
+    public Uni<RecordingLink> start(Actor actor, UUID callId, String contentType, Idempotency idem) {
+        UUID recordingId = UUID.randomUUID();
+        return copies.flag(FLAG, actor.id()).chain(flag -> {
+            if (flag != null && !flag.asBoolean(false)) {
+                throw ProblemException.forbidden("Recording is not enabled for your account");
+            }
+            return calls.act(actor, callId, idem, (call, now) -> {
+                requireParty(call, actor);
+                if (!CallStates.ACTIVE.equals(call.state()) && !CallStates.HELD.equals(call.state())) {
+                    throw ProblemException.conflict("Cannot start recording: the call is " + call.state()
+                            + " (current state: " + call.state() + ")");
+                }
+                ArrayNode list = recordings(call);
+                if (recording(list, null) != null) {
+                    throw ProblemException.conflict("A recording of this call is already running");
+                }
+                ObjectNode entry = list.addObject();
+                entry.put("recordingId", recordingId.toString());
+                entry.put("objectKey", "calls/" + callId + "/" + recordingId + extension(contentType));
+                entry.put("contentType", contentType);
+                entry.putNull("sizeBytes");
+                entry.putNull("durationSeconds");
+                entry.put("state", "recording");
+                entry.put("startedBy", actor.id().toString());
+                entry.put("startedAt", now.toString());
+                return Change.of(call.withRecordings(list.toString()).nextVersion(), null);
+            }, null);
+        }).map(view -> {
+            // The key's replay returns the call as it was: the recording started then is the last one.
+            JsonNode entry = view.recordings().get(view.recordings().size() - 1);
+            var put = presigner.presignPutObject(PutObjectPresignRequest.builder().signatureDuration(URL_TTL)
+                    .putObjectRequest(b -> b.bucket(bucket).key(entry.path("objectKey").asText())
+                            .contentType(entry.path("contentType").asText()))
+                    .build());
+            return link(entry, put.url().toString(), put.expiration());
+        });
+    }
+
+    /** Stops the recording once its file is uploaded: size from the object, duration from start to stop. */
+    public Uni<RecordingLink> stop(Actor actor, UUID callId, UUID recordingId, Idempotency idem) {
+        return calls.get(actor, callId).chain(view -> {
+            JsonNode entry = find(view, recordingId);
+            String key = entry.path("objectKey").asText();
+            return Uni.createFrom().completionStage(() -> s3.headObject(HeadObjectRequest.builder().bucket(bucket)
+                    .key(key).build())).onFailure(e -> e instanceof NoSuchKeyException
+                            || (e instanceof S3Exception s3e && s3e.statusCode() == 404)
+                            || (e.getCause() instanceof S3Exception c && c.statusCode() == 404))
+                    .transform(e -> ProblemException.conflict("Upload the recording to its URL before stopping it"));
+        }).chain(head -> calls.act(actor, callId, idem, (call, now) -> {
+            requireParty(call, actor);
+            ArrayNode list = recordings(call);
+            ObjectNode entry = recording(list, recordingId);
+            if (entry == null || !"recording".equals(entry.path("state").asText())) {
+                throw ProblemException.conflict("This recording is not running");
+            }
+            entry.put("state", "stopped");
+            entry.put("sizeBytes", head.contentLength());
+            entry.put("stoppedAt", now.toString());
+            entry.put("durationSeconds", Math.max(0,
+                    Duration.between(OffsetDateTime.parse(entry.path("startedAt").asText()), now).toSeconds()));
+            return Change.of(call.withRecordings(list.toString()).nextVersion(), null);
+        }, null)).map(view -> link(find(view, recordingId), null, null));
+    }
+
+    /** A party's (or an admin's) download link; anyone else gets 404, as for the call itself. */
+    public Uni<RecordingLink> download(Actor actor, UUID callId, UUID recordingId) {
+        return calls.get(actor, callId).map(view -> {
+            JsonNode entry = find(view, recordingId);
+            var get = presigner.presignGetObject(GetObjectPresignRequest.builder().signatureDuration(URL_TTL)
+                    .getObjectRequest(b -> b.bucket(bucket).key(entry.path("objectKey").asText())).build());
+            return link(entry, get.url().toString(), get.expiration());
+        });
+    }
+
+    private static void requireParty(Call call, Actor actor) {
+        if (!call.isParty(actor.id())) {
+            throw ProblemException.notFound("Call");
+        }
+    }
+
+    private ArrayNode recordings(Call call) {
+        try {
+            JsonNode node = mapper.readTree(call.recordingsJson() == null ? "[]" : call.recordingsJson());
+            return node.isArray() ? (ArrayNode) node : mapper.createArrayNode();
+        } catch (Exception e) {
+            throw new IllegalStateException("Unreadable recordings of call " + call.id(), e);
+        }
+    }
+
+    /** The recording with this id, or (id null) the one still running. */
+    private static ObjectNode recording(ArrayNode list, UUID recordingId) {
+        for (JsonNode n : list) {
+            if (recordingId == null ? "recording".equals(n.path("state").asText())
+                    : recordingId.toString().equals(n.path("recordingId").asText())) {
+                return (ObjectNode) n;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode find(CallView view, UUID recordingId) {
+        for (JsonNode n : view.recordings()) {
+            if (recordingId.toString().equals(n.path("recordingId").asText())) {
+                return n;
+            }
+        }
+        throw ProblemException.notFound("Recording");
+    }
+
+    private static RecordingLink link(JsonNode entry, String url, java.time.Instant expires) {
+        return new RecordingLink(UUID.fromString(entry.path("recordingId").asText()),
+                entry.path("objectKey").asText(), entry.path("contentType").asText(),
+                entry.hasNonNull("sizeBytes") ? entry.path("sizeBytes").asLong() : null,
+                entry.hasNonNull("durationSeconds") ? entry.path("durationSeconds").asLong() : null,
+                entry.path("state").asText(), url,
+                expires == null ? null : OffsetDateTime.ofInstant(expires, java.time.ZoneOffset.UTC));
+    }
+
+    private static String extension(String contentType) {
+        return switch (contentType) {
+            case "audio/ogg" -> ".ogg";
+            case "audio/wav", "audio/x-wav" -> ".wav";
+            case "audio/mpeg" -> ".mp3";
+            case "video/webm", "audio/webm" -> ".webm";
+            default -> ".bin";
+        };
+    }
+}

@@ -1,0 +1,134 @@
+package io.ucp.signaling.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Signaling's local copies of other services' per-account facts, fed by their events and kept in Redis (the
+ * foundation allows no extra table; the owners' databases stay the source of truth): identity's routing rules,
+ * account suspension, and billing's "balance exhausted". Each value carries the CloudEvent sequence it came from so
+ * a late, older event never overwrites a newer one.
+ */
+@ApplicationScoped
+public class AccountCopies {
+
+    /** What originate needs to know, read with one MGET. */
+    public record Facts(JsonNode calleeRules, boolean callerSuspended, boolean calleeSuspended, boolean callerOutOfFunds) {
+    }
+
+    private final ReactiveValueCommands<String, String> values;
+    private final ObjectMapper mapper;
+    private final String prefix;
+
+    public AccountCopies(ReactiveRedisDataSource redis, ObjectMapper mapper,
+            @ConfigProperty(name = "ucp.redis.prefix") String prefix) {
+        this.values = redis.value(String.class);
+        this.mapper = mapper;
+        this.prefix = prefix + "copy:";
+    }
+
+    public Uni<Facts> facts(UUID caller, UUID callee) {
+        String rules = key("rules", callee);
+        String callerSuspended = key("suspended", caller);
+        String calleeSuspended = key("suspended", callee);
+        String funds = key("no-funds", caller);
+        return values.mget(rules, callerSuspended, calleeSuspended, funds).map(found -> new Facts(
+                read(found.get(rules)).path("value"), flag(found.get(callerSuspended)),
+                flag(found.get(calleeSuspended)), flag(found.get(funds))));
+    }
+
+    public Uni<Void> putRules(UUID account, long sequence, JsonNode rules) {
+        return putIfNewer(key("rules", account), sequence, rules);
+    }
+
+    /** The account whose profile phone is {@code e164} (identity's profile.updated), or null. */
+    public Uni<UUID> ownerOfNumber(String e164) {
+        return values.get(key("number", e164)).map(stored -> {
+            JsonNode value = read(stored).path("value");
+            return value.isTextual() ? UUID.fromString(value.asText()) : null;
+        });
+    }
+
+    /** Points the account's phone number at it, and its previous number at nobody. */
+    public Uni<Void> setPhone(UUID account, long sequence, String e164) {
+        String phoneKey = key("phone", account);
+        return values.get(phoneKey).chain(previous -> {
+            JsonNode old = read(previous);
+            if (previous != null && old.path("seq").asLong(-1) > sequence) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> clear = old.path("value").isTextual()
+                    ? values.getdel(key("number", old.path("value").asText())).replaceWithVoid()
+                    : Uni.createFrom().voidItem();
+            return clear.chain(() -> putIfNewer(phoneKey, sequence, mapper.getNodeFactory().textNode(e164)))
+                    .chain(() -> e164 == null || e164.isBlank() ? Uni.createFrom().voidItem()
+                            : putIfNewer(key("number", e164), sequence,
+                                    mapper.getNodeFactory().textNode(account.toString())));
+        });
+    }
+
+    /** A feature flag's value for an account: its own setting, else the global one, else null (unknown). */
+    public Uni<JsonNode> flag(String flagKey, UUID account) {
+        String own = key("flag:" + flagKey, account);
+        String global = key("flag:" + flagKey, "global");
+        return values.mget(own, global).map(found -> {
+            JsonNode mine = read(found.get(own)).path("value");
+            if (!mine.isMissingNode() && !mine.isNull()) {
+                return mine;
+            }
+            JsonNode all = read(found.get(global)).path("value");
+            return all.isMissingNode() || all.isNull() ? null : all;
+        });
+    }
+
+    /** identity's feature-flag.changed: value null = the flag was deleted for that scope. */
+    public Uni<Void> setFlag(String flagKey, UUID accountOrNull, long sequence, JsonNode value) {
+        return putIfNewer(key("flag:" + flagKey, accountOrNull == null ? "global" : accountOrNull), sequence,
+                value == null ? mapper.getNodeFactory().nullNode() : value);
+    }
+
+    public Uni<Void> setSuspended(UUID account, long sequence, boolean suspended) {
+        return putIfNewer(key("suspended", account), sequence, mapper.getNodeFactory().booleanNode(suspended));
+    }
+
+    public Uni<Void> setOutOfFunds(UUID account, long sequence, boolean outOfFunds) {
+        return putIfNewer(key("no-funds", account), sequence, mapper.getNodeFactory().booleanNode(outOfFunds));
+    }
+
+    /** One consumer per partition (= per account key) writes these, so read-then-write does not race. */
+    private Uni<Void> putIfNewer(String key, long sequence, JsonNode value) {
+        return values.get(key).chain(current -> {
+            if (current != null && read(current).path("seq").asLong(-1) > sequence) {
+                return Uni.createFrom().voidItem();
+            }
+            String json = mapper.createObjectNode().put("seq", sequence).set("value", value).toString();
+            return values.set(key, json);
+        });
+    }
+
+    private JsonNode read(String stored) {
+        if (stored == null) {
+            return mapper.createObjectNode();
+        }
+        try {
+            return mapper.readTree(stored);
+        } catch (Exception e) {
+            return mapper.createObjectNode();
+        }
+    }
+
+    private boolean flag(String stored) {
+        return read(stored).path("value").asBoolean(false);
+    }
+
+    private String key(String kind, Object id) {
+        return prefix + kind + ":" + id;
+    }
+
+}

@@ -1,0 +1,83 @@
+package io.ucp.signaling.routing;
+
+import io.ucp.signaling.call.CallStates;
+import io.ucp.signaling.call.Leg;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Runs a routing plan from a given step until something rings or the plan ends. A ring/forward step whose target
+ * has no connected device is recorded as an attempt with outcome no-answer and skipped at once.
+ */
+public final class RoutingEngine {
+
+    /** What the plan led to: new ringing legs (with their timeout), or the end cause, plus every attempt made. */
+    public record Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts) {
+
+        public boolean ringing() {
+            return !ringingLegs.isEmpty();
+        }
+    }
+
+    private RoutingEngine() {
+    }
+
+    public static Outcome run(List<Step> steps, int nextAttemptNo, UUID dialed,
+            Function<UUID, List<UUID>> connectedDevices, OffsetDateTime now) {
+        List<Attempt> attempts = new ArrayList<>();
+        int attemptNo = nextAttemptNo;
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            List<Step> remaining = List.copyOf(steps.subList(i + 1, steps.size()));
+            Map<String, Object> target = new LinkedHashMap<>();
+            UUID id = UUID.randomUUID();
+            switch (step.type()) {
+                case Step.RING, Step.FORWARD -> {
+                    UUID account = Step.RING.equals(step.type()) ? dialed : step.toAccountId();
+                    List<UUID> devices = connectedDevices.apply(account).stream()
+                            .filter(d -> step.deviceIds() == null || step.deviceIds().contains(d)).toList();
+                    target.put("accountId", account);
+                    target.put("deviceIds", devices);
+                    target.put("timeoutSeconds", step.timeoutSeconds());
+                    target.put("remaining", remaining);
+                    String type = Step.RING.equals(step.type()) ? "devices" : "user";
+                    if (devices.isEmpty()) {
+                        attempts.add(new Attempt(id, attemptNo++, step.ruleId(), step.position(), type, target, now,
+                                now, CallStates.NO_ANSWER, "no connected device"));
+                        continue;
+                    }
+                    attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), type, target, now, null,
+                            null, null));
+                    List<Leg> legs = devices.stream().map(d -> new Leg(UUID.randomUUID(), Leg.CALLEE,
+                            CallStates.RINGING, null, account, d, null, false, now, now, null, null)).toList();
+                    return new Outcome(legs, Duration.ofSeconds(step.timeoutSeconds()), null, attempts);
+                }
+                case Step.REJECT -> {
+                    attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), "reject", target, now, now,
+                            CallStates.REJECTED, "a routing rule rejects the call"));
+                    return new Outcome(List.of(), null, CallStates.REJECTED, attempts);
+                }
+                case Step.QUEUE -> {
+                    target.put("queueId", step.queueId());
+                    attempts.add(new Attempt(id, attemptNo++, step.ruleId(), step.position(), "queue", target, now,
+                            now, CallStates.FAILED, "queues are not served by this version of signaling"));
+                }
+                default -> {
+                    // RuleReader only produces the types above.
+                }
+            }
+        }
+        return new Outcome(List.of(), null, CallStates.NO_ANSWER, attempts);
+    }
+
+    /** The routing id a ringing leg belongs to: the one open attempt of an outcome. */
+    public static UUID openAttempt(Outcome outcome) {
+        return outcome.attempts().stream().filter(a -> a.outcome() == null).map(Attempt::id).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,24 @@
+package io.ucp.signaling.routing;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One step of a call's routing plan, read from one of the callee's routing rules: {@code ring} the callee's devices
+ * (all connected ones, or {@code deviceIds}), {@code forward} to another user, {@code queue}, or {@code reject}.
+ * Stored with each routing attempt (as the steps still to come), so a timer fired after a restart knows what's next.
+ */
+@RegisterForReflection
+public record Step(UUID ruleId, Integer position, String type, List<UUID> deviceIds, Integer timeoutSeconds,
+        UUID toAccountId, UUID queueId) {
+
+    public static final String RING = "ring";
+    public static final String FORWARD = "forward";
+    public static final String QUEUE = "queue";
+    public static final String REJECT = "reject";
+
+    public static Step ringAll(int timeoutSeconds) {
+        return new Step(null, null, RING, null, timeoutSeconds, null, null);
+    }
+}

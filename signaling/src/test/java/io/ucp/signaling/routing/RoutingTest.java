@@ -1,0 +1,224 @@
+package io.ucp.signaling.routing;
+
+import static io.ucp.signaling.call.CallTestSupport.action;
+import static io.ucp.signaling.call.CallTestSupport.assertEvents;
+import static io.ucp.signaling.call.CallTestSupport.call;
+import static io.ucp.signaling.call.CallTestSupport.count;
+import static io.ucp.signaling.call.CallTestSupport.originate;
+import static io.ucp.signaling.call.CallTestSupport.rows;
+import static io.ucp.signaling.call.CallTestSupport.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.ucp.signaling.call.CallTestSupport;
+import io.ucp.signaling.call.CallTestSupport.User;
+import io.ucp.signaling.call.CallTimers;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Inbound routing from identity's rules, persisted ring timers, suspension and billing refusal. */
+@QuarkusTest
+class RoutingTest {
+
+    private static final AtomicLong SEQUENCE = new AtomicLong(System.currentTimeMillis());
+    private static KafkaCompanion kafka;
+
+    @TestHTTPResource("/v1/devices/channel")
+    URI channel;
+    @Inject
+    Pool pool;
+    @Inject
+    AccountCopies copies;
+    @Inject
+    CallTimers timers;
+    @Inject
+    ObjectMapper mapper;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaCompanion("127.0.0.1:9092");
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void noAnswerMovesToTheNextStepAndEveryAttemptIsRecorded() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1); User carol = user(channel, 1)) {
+            UUID ringRule = UUID.randomUUID();
+            UUID forwardRule = UUID.randomUUID();
+            publishRules(bob.id(), List.of(
+                    rule(forwardRule, 1, Map.of(), Map.of("type", "forward", "toAccountId", carol.id().toString(),
+                            "timeoutSeconds", 15)),
+                    rule(ringRule, 0, Map.of(), Map.of("type", "ring", "timeoutSeconds", 25))));
+            awaitRules(bob.id(), 2);
+
+            UUID callId = call(alice, bob);
+            bob.device().awaitCall("call.offer", callId, "ringing");
+            expireTimer(callId);
+            carol.device().awaitCall("call.offer", callId, "ringing");
+            bob.device().awaitCall("call.update", callId, "ringing");
+            action(carol, callId, "answer").statusCode(200).body("state", equalTo("active"));
+            action(bob, callId, "answer").statusCode(409);
+            action(alice, callId, "hangup").statusCode(200);
+            assertEvents(pool, callId, "call.created", "call.ringing", "call.ringing", "call.answered", "call.ended");
+
+            List<Row> attempts = rows(pool, "SELECT attempt_no, rule_id, target_type, outcome, reason, "
+                    + "target ->> 'accountId' AS account FROM call_routing WHERE call_id = $1 ORDER BY attempt_no",
+                    callId);
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).getUUID("rule_id")).isEqualTo(ringRule);
+            assertThat(attempts.get(0).getString("outcome")).isEqualTo("no-answer");
+            assertThat(attempts.get(1).getUUID("rule_id")).isEqualTo(forwardRule);
+            assertThat(attempts.get(1).getString("target_type")).isEqualTo("user");
+            assertThat(attempts.get(1).getString("account")).isEqualTo(carol.id().toString());
+            assertThat(attempts.get(1).getString("outcome")).isEqualTo("answered");
+        }
+    }
+
+    @Test
+    void anOfflineCalleeSkipsToTheNextStepAtOnce() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 0); User carol = user(channel, 1)) {
+            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0, Map.of(), Map.of("type", "ring")),
+                    rule(UUID.randomUUID(), 1, Map.of(), Map.of("type", "forward", "toAccountId",
+                            carol.id().toString()))));
+            awaitRules(bob.id(), 2);
+            UUID callId = call(alice, bob);
+            carol.device().awaitCall("call.offer", callId, "ringing");
+            List<Row> attempts = rows(pool, "SELECT outcome, reason FROM call_routing WHERE call_id = $1 "
+                    + "ORDER BY attempt_no", callId);
+            assertThat(attempts).hasSize(2);
+            assertThat(attempts.get(0).getString("outcome")).isEqualTo("no-answer");
+            assertThat(attempts.get(0).getString("reason")).contains("no connected device");
+            assertThat(attempts.get(1).getValue("outcome")).isNull();
+            // Plan exhausted on a second timeout: the call ends no-answer.
+            expireTimer(callId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
+                    "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'no-answer'", callId) == 1);
+            assertEvents(pool, callId, "call.created", "call.ringing", "call.ended");
+        }
+    }
+
+    @Test
+    void aMatchingRejectRuleRefusesOnlyTheCallersItNames() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1); User dave = user(channel, 1)) {
+            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0,
+                    Map.of("callerAccountIds", List.of(alice.id().toString())), Map.of("type", "reject")),
+                    // A condition this reader does not know never matches.
+                    rule(UUID.randomUUID(), 1, Map.of("moonPhase", "full"), Map.of("type", "reject"))));
+            awaitRules(bob.id(), 2);
+            String refused = originate(alice, bob.id(), null).statusCode(201).body("endCause", equalTo("rejected"))
+                    .extract().path("callId");
+            assertEvents(pool, UUID.fromString(refused), "call.created", "call.ended");
+            UUID rings = call(dave, bob);
+            bob.device().awaitCall("call.offer", rings, "ringing");
+            action(dave, rings, "hangup").statusCode(200);
+        }
+    }
+
+    @Test
+    void suspendedCalleesAndExhaustedBalancesAreRefused() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            publish("identity.events.test", bob.id(), "account.suspended", Map.of("accountId", bob.id().toString()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> facts(alice.id(), bob.id()).calleeSuspended());
+            String failed = originate(alice, bob.id(), null).statusCode(201).body("endCause", equalTo("failed"))
+                    .extract().path("callId");
+            assertEvents(pool, UUID.fromString(failed), "call.created", "call.ended");
+            publish("identity.events.test", bob.id(), "account.reactivated", Map.of("accountId", bob.id().toString()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !facts(alice.id(), bob.id()).calleeSuspended());
+
+            UUID active = call(alice, bob);
+            action(bob, active, "answer").statusCode(200);
+            publish("billing.events.test", alice.id(), "balance.exhausted", Map.of("accountId", alice.id().toString(),
+                    "balance", "0.00", "currency", "EUR"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> count(pool,
+                    "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'insufficient-funds'",
+                    active) == 1);
+            bob.device().awaitCall("call.update", active, "ended");
+            assertEvents(pool, active, "call.created", "call.ringing", "call.answered", "call.ended");
+            String refused = originate(alice, bob.id(), null).statusCode(201)
+                    .body("endCause", equalTo("insufficient-funds")).extract().path("callId");
+            assertEvents(pool, UUID.fromString(refused), "call.created", "call.ended");
+
+            publish("billing.events.test", alice.id(), "balance.topped-up", Map.of("accountId", alice.id().toString(),
+                    "amount", "10.00", "balance", "10.00", "currency", "EUR"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !facts(alice.id(), bob.id()).callerOutOfFunds());
+            UUID again = call(alice, bob);
+            action(alice, again, "hangup").statusCode(200).body("endCause", equalTo("cancelled"));
+        }
+    }
+
+    @Test
+    void twoPollersRacingForADueTimerActOnce() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            UUID callId = call(alice, bob);
+            expireTimer(callId);
+            var threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<Integer> one = threads.submit(() -> CallTestSupport.await(timers::fireDue));
+                Future<Integer> two = threads.submit(() -> CallTestSupport.await(timers::fireDue));
+                one.get();
+                two.get();
+            } finally {
+                threads.shutdownNow();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
+                    "SELECT count(*) FROM call_sessions WHERE id = $1 AND state = 'ended'", callId) == 1);
+            assertEvents(pool, callId, "call.created", "call.ringing", "call.ended");
+        }
+    }
+
+    private void expireTimer(UUID callId) throws Throwable {
+        assertThat(count(pool, "WITH u AS (UPDATE call_sessions SET timer_at = now() - interval '1 second' "
+                + "WHERE id = $1 AND timer_at IS NOT NULL RETURNING 1) SELECT count(*) FROM u", callId)).isEqualTo(1);
+    }
+
+    private AccountCopies.Facts facts(UUID caller, UUID callee) throws Exception {
+        return CallTestSupport.await(() -> copies.facts(caller, callee));
+    }
+
+    private void awaitRules(UUID account, int size) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> facts(UUID.randomUUID(), account).calleeRules().size()
+                == size);
+    }
+
+    private static Map<String, Object> rule(UUID id, int position, Map<String, Object> conditions,
+            Map<String, Object> action) {
+        return Map.of("id", id.toString(), "position", position, "name", "rule " + position, "enabled", true,
+                "conditions", conditions, "action", action);
+    }
+
+    private void publishRules(UUID account, List<Map<String, Object>> rules) throws Exception {
+        publish("identity.events.test", account, "routing-rules.changed",
+                Map.of("accountId", account.toString(), "rules", rules));
+    }
+
+    private void publish(String topic, UUID key, String type, Map<String, Object> data) throws Exception {
+        Map<String, Object> envelope = Map.of("specversion", "1.0", "id", UUID.randomUUID().toString(),
+                "source", "/ucp/test", "type", type, "time", OffsetDateTime.now().toString(),
+                "sequence", SEQUENCE.incrementAndGet(), "datacontenttype", "application/json", "data", data);
+        kafka.produceStrings().fromRecords(new ProducerRecord<>(topic, key.toString(),
+                mapper.writeValueAsString(envelope))).awaitCompletion();
+    }
+}
