@@ -1,0 +1,99 @@
+package io.ucp.billing.account;
+
+import io.smallrye.mutiny.Uni;
+import io.ucp.billing.platform.problem.ProblemException;
+import io.ucp.billing.platform.security.CurrentUser;
+import io.ucp.billing.support.Cursor;
+import io.ucp.billing.support.Params;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/accounts/{accountId}")
+@Tag(name = "Account billing", description = "Balance, plan, ledger; top-ups and adjustments by admins")
+@Authenticated
+public class AccountBillingResource {
+
+    private static final int MAX_PAGE = 500;
+
+    private final AccountBillingService accounts;
+    private final CurrentUser user;
+
+    public AccountBillingResource(AccountBillingService accounts, CurrentUser user) {
+        this.accounts = accounts;
+        this.user = user;
+    }
+
+    @GET
+    @Path("/billing")
+    @Operation(summary = "The account's plan, mode, balance and limits (own account, or any for admins)")
+    public Uni<AccountResponses.Billing> get(@PathParam("accountId") String accountId) {
+        return accounts.get(owned(accountId));
+    }
+
+    @PATCH
+    @Path("/billing")
+    @RolesAllowed("admin")
+    @Operation(summary = "Assign a plan, switch prepaid/postpaid, set credit limit and low-balance threshold")
+    public Uni<AccountResponses.Billing> update(@PathParam("accountId") String accountId,
+            @Valid @NotNull AccountRequests.Settings settings) {
+        return accounts.updateSettings(Params.uuid("accountId", accountId), settings);
+    }
+
+    @POST
+    @Path("/top-ups")
+    @RolesAllowed("admin")
+    @Operation(summary = "Credit a balance; emits balance.topped-up; Idempotency-Key honoured")
+    public Uni<Response> topUp(@PathParam("accountId") String accountId, @Valid @NotNull AccountRequests.TopUp body,
+            @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
+        return accounts.post(Params.uuid("accountId", accountId), "top-up", body.amount(), null, body.reference(),
+                user.id(), idempotencyKey).map(posted -> Response.status(201).entity(posted).build());
+    }
+
+    @POST
+    @Path("/adjustments")
+    @RolesAllowed("admin")
+    @Operation(summary = "Post a signed adjustment or a refund; Idempotency-Key honoured")
+    public Uni<Response> adjust(@PathParam("accountId") String accountId,
+            @Valid @NotNull AccountRequests.Adjustment body,
+            @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
+        return accounts.post(Params.uuid("accountId", accountId), body.type(), body.amount(), body.reason(),
+                body.reference(), user.id(), idempotencyKey).map(posted -> Response.status(201).entity(posted).build());
+    }
+
+    @GET
+    @Path("/ledger")
+    @Operation(summary = "The immutable ledger (charges, adjustments, top-ups, refunds), oldest first; sums to the balance")
+    public Uni<AccountResponses.LedgerPage> ledger(@PathParam("accountId") String accountId,
+            @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        return accounts.ledger(owned(accountId), Cursor.decode("cursor", cursor),
+                Params.limit("limit", limit, 100, MAX_PAGE));
+    }
+
+    /** The account id if the caller may see it; another user's account is indistinguishable from a missing one. */
+    private UUID owned(String accountId) {
+        UUID id;
+        try {
+            id = UUID.fromString(accountId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("Billing account " + accountId);
+        }
+        if (!user.mayAccess(id)) {
+            throw ProblemException.notFound("Billing account " + accountId);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,117 @@
+package io.ucp.billing.plan;
+
+import io.smallrye.mutiny.Uni;
+import io.ucp.billing.platform.problem.ProblemException;
+import io.ucp.billing.support.Params;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/v1/plans")
+@Tag(name = "Plans", description = "Versioned billing plans (admins only)")
+@RolesAllowed("admin")
+public class PlanResource {
+
+    private static final int MAX_PAGE = 200;
+
+    private final PlanService plans;
+
+    public PlanResource(PlanService plans) {
+        this.plans = plans;
+    }
+
+    @POST
+    @Operation(summary = "Create a plan (version 1); Idempotency-Key honoured")
+    public Uni<Response> create(@Valid @NotNull PlanRequest request,
+            @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
+        return plans.create(request, idempotencyKey).map(created -> Response.status(201)
+                .header("Location", "/v1/plans/" + created.plan().code() + "/versions/" + created.plan().version())
+                .entity(PlanResponse.of(created.plan(), PlanService.inUse(created.plan(), Instant.now()))).build());
+    }
+
+    @GET
+    @Operation(summary = "List plans (latest version of each), by code")
+    public Uni<PlanResponse.Page> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+        int size = Params.limit("limit", limit, 50, MAX_PAGE);
+        String after = decode(cursor);
+        return plans.latest(after, size + 1).map(found -> {
+            Instant now = Instant.now();
+            List<PlanResponse> items = found.stream().limit(size).map(p -> PlanResponse.of(p, PlanService.inUse(p, now)))
+                    .toList();
+            String next = found.size() > size ? encode(items.get(items.size() - 1).code()) : null;
+            return new PlanResponse.Page(items, next);
+        });
+    }
+
+    @GET
+    @Path("/{code}")
+    @Operation(summary = "A plan's versions, oldest first")
+    public Uni<PlanResponse.History> history(@PathParam("code") String code) {
+        return plans.history(code).map(versions -> {
+            Instant now = Instant.now();
+            return new PlanResponse.History(code,
+                    versions.stream().map(p -> PlanResponse.of(p, PlanService.inUse(p, now))).toList());
+        });
+    }
+
+    @GET
+    @Path("/{code}/versions/{version}")
+    @Operation(summary = "One plan version")
+    public Uni<PlanResponse> version(@PathParam("code") String code, @PathParam("version") int version) {
+        return plans.version(code, version).map(p -> PlanResponse.of(p, PlanService.inUse(p, Instant.now())));
+    }
+
+    @POST
+    @Path("/{code}/versions")
+    @Operation(summary = "Change a plan by adding a version from effectiveFrom (default now); Idempotency-Key honoured")
+    public Uni<Response> addVersion(@PathParam("code") String code, @Valid @NotNull PlanRequest request,
+            @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
+        return plans.addVersion(code, request, idempotencyKey).map(created -> Response.status(201)
+                .header("Location", "/v1/plans/" + code + "/versions/" + created.plan().version())
+                .entity(PlanResponse.of(created.plan(), PlanService.inUse(created.plan(), Instant.now()))).build());
+    }
+
+    @PUT
+    @Path("/{code}/versions/{version}")
+    @Operation(summary = "Edit a scheduled (not yet in force) version; 409 once it is in force")
+    public Uni<PlanResponse> update(@PathParam("code") String code, @PathParam("version") int version,
+            @Valid @NotNull PlanRequest request) {
+        return plans.updateScheduled(code, version, request).map(p -> PlanResponse.of(p, false));
+    }
+
+    @DELETE
+    @Path("/{code}/versions/{version}")
+    @Operation(summary = "Withdraw the latest version while it is scheduled; 409 once it is in force")
+    public Uni<Response> withdraw(@PathParam("code") String code, @PathParam("version") int version) {
+        return plans.withdrawScheduled(code, version).replaceWith(Response.noContent().build());
+    }
+
+    private static String encode(String code) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(code.getBytes());
+    }
+
+    private static String decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            return new String(java.util.Base64.getUrlDecoder().decode(cursor));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cursor", "is not a cursor returned by this API");
+        }
+    }
+}
