@@ -1,0 +1,29 @@
+package io.ucp.presence.conversation;
+
+import io.ucp.presence.platform.problem.ProblemException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Opaque cursors: base64url of a small positional string the client must not interpret. */
+public final class Cursors {
+
+    private Cursors() {
+    }
+
+    public static String encode(String position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes, or 400 naming the {@code cursor} parameter. */
+    public static String decode(String cursor) {
+        try {
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cursor", "is not a cursor this API issued");
+        }
+    }
+
+    public static ProblemException invalid() {
+        return ProblemException.badRequest("cursor", "is not a cursor this API issued");
+    }
+}
