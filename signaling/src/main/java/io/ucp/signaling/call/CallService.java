@@ -184,8 +184,8 @@ public class CallService {
                     trunkDevice = outcome.ringingLegs().get(0).deviceId();
                 }
             } else {
-                List<Step> plan = RuleReader.plan(facts.calleeRules(), dial.callerAccountId(), dial.callerNumber(),
-                        now, (int) config.ringTimeout().toSeconds());
+                List<Step> plan = RuleReader.plan(facts.calleeRules(), dial.callerNumber(), now.toInstant(),
+                        facts.calleeZone(), facts.calleePresence(), (int) config.ringTimeout().toSeconds());
                 outcome = RoutingEngine.run(plan, 1, callee, devices::devicesOf, now);
             }
             attempts.addAll(outcome.attempts());

@@ -4,23 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Signaling's local copies of other services' per-account facts, fed by their events and kept in Redis (the
  * foundation allows no extra table; the owners' databases stay the source of truth): identity's routing rules,
- * account suspension, and billing's "balance exhausted". Each value carries the CloudEvent sequence it came from so
- * a late, older event never overwrites a newer one.
+ * account suspension, the profile's phone number and time zone, presence's current state, and billing's "balance
+ * exhausted". Each value carries the CloudEvent sequence it came from (presence: the event's own per-account
+ * {@code version}) so a late, older event never overwrites a newer one.
  */
 @ApplicationScoped
 public class AccountCopies {
 
     /** What originate needs to know, read with one MGET. */
-    public record Facts(JsonNode calleeRules, boolean callerSuspended, boolean calleeSuspended, boolean callerOutOfFunds) {
+    public record Facts(JsonNode calleeRules, boolean callerSuspended, boolean calleeSuspended, boolean callerOutOfFunds,
+            ZoneId calleeZone, String calleePresence) {
     }
+
+    /** identity's defaults for a profile it has not been told otherwise about. */
+    static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
+    static final String DEFAULT_PRESENCE = "offline";
 
     private final ReactiveValueCommands<String, String> values;
     private final ObjectMapper mapper;
@@ -38,9 +48,23 @@ public class AccountCopies {
         String callerSuspended = key("suspended", caller);
         String calleeSuspended = key("suspended", callee);
         String funds = key("no-funds", caller);
-        return values.mget(rules, callerSuspended, calleeSuspended, funds).map(found -> new Facts(
+        String zone = key("zone", callee);
+        String presence = key("presence", callee);
+        return values.mget(rules, callerSuspended, calleeSuspended, funds, zone, presence).map(found -> new Facts(
                 read(found.get(rules)).path("value"), flag(found.get(callerSuspended)),
-                flag(found.get(calleeSuspended)), flag(found.get(funds))));
+                flag(found.get(calleeSuspended)), flag(found.get(funds)), zone(found.get(zone)),
+                text(found.get(presence), DEFAULT_PRESENCE)));
+    }
+
+    /** identity's profile.updated timeZone (IANA id). */
+    public Uni<Void> setTimeZone(UUID account, long sequence, String zone) {
+        return putIfNewer(key("zone", account), sequence, zone == null || zone.isBlank()
+                ? mapper.getNodeFactory().nullNode() : mapper.getNodeFactory().textNode(zone));
+    }
+
+    /** presence's presence.changed state, guarded by the event's per-account version. */
+    public Uni<Void> setPresence(UUID account, long version, String state) {
+        return putIfNewer(key("presence", account), version, mapper.getNodeFactory().textNode(state));
     }
 
     public Uni<Void> putRules(UUID account, long sequence, JsonNode rules) {
@@ -121,6 +145,22 @@ public class AccountCopies {
         } catch (Exception e) {
             return mapper.createObjectNode();
         }
+    }
+
+    private ZoneId zone(String stored) {
+        String id = text(stored, null);
+        try {
+            return id == null ? DEFAULT_ZONE : ZoneId.of(id);
+        } catch (DateTimeException e) {
+            // identity validates zones against its tz database; one this JVM lacks reads as identity's default.
+            Log.warnf("Unknown time zone %s in a profile copy, using UTC", id);
+            return DEFAULT_ZONE;
+        }
+    }
+
+    private String text(String stored, String fallback) {
+        JsonNode value = read(stored).path("value");
+        return value.isTextual() ? value.asText() : fallback;
     }
 
     private boolean flag(String stored) {

@@ -13,7 +13,11 @@ import java.util.function.Function;
 
 /**
  * Runs a routing plan from a given step until something rings or the plan ends. A ring/forward step whose target
- * has no connected device is recorded as an attempt with outcome no-answer and skipped at once.
+ * has no connected device is recorded as an attempt with outcome no-answer and skipped at once. A forward to an
+ * outside number ends the plan with a failed attempt (reason recorded): an outside leg goes through a trunk chosen
+ * by TrunkRoutes and is paid by the account that forwards it, but a call to a user carries neither a trunk device
+ * nor a paying callee (both are fixed when an outbound call is created, and this engine also runs from the ring
+ * timer), so signaling cannot place that leg without billing the wrong account.
  */
 public final class RoutingEngine {
 
@@ -37,7 +41,16 @@ public final class RoutingEngine {
             List<Step> remaining = List.copyOf(steps.subList(i + 1, steps.size()));
             Map<String, Object> target = new LinkedHashMap<>();
             UUID id = UUID.randomUUID();
-            switch (step.type()) {
+            String kind = Step.FORWARD.equals(step.type()) && step.toAccountId() == null ? Step.FORWARD_NUMBER
+                    : step.type();
+            switch (kind) {
+                case Step.FORWARD_NUMBER -> {
+                    target.put("number", step.toNumber());
+                    attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), "number", target, now,
+                            now, CallStates.FAILED, "forwarding to an outside number is not supported: a call to a user "
+                                    + "has no trunk leg nor a paying callee"));
+                    return new Outcome(List.of(), null, CallStates.FAILED, attempts);
+                }
                 case Step.RING, Step.FORWARD -> {
                     UUID account = Step.RING.equals(step.type()) ? dialed : step.toAccountId();
                     List<UUID> devices = connectedDevices.apply(account).stream()
@@ -59,9 +72,13 @@ public final class RoutingEngine {
                     return new Outcome(legs, Duration.ofSeconds(step.timeoutSeconds()), null, attempts);
                 }
                 case Step.REJECT -> {
+                    // identity's causes: busy ends the call as busy; declined, unavailable, do-not-disturb as rejected.
+                    String cause = "busy".equals(step.cause()) ? CallStates.BUSY : CallStates.REJECTED;
+                    target.put("cause", step.cause());
                     attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), "reject", target, now, now,
-                            CallStates.REJECTED, "a routing rule rejects the call"));
-                    return new Outcome(List.of(), null, CallStates.REJECTED, attempts);
+                            cause, "a routing rule rejects the call"
+                                    + (step.cause() == null ? "" : " (" + step.cause() + ")")));
+                    return new Outcome(List.of(), null, cause, attempts);
                 }
                 case Step.QUEUE -> {
                     target.put("queueId", step.queueId());

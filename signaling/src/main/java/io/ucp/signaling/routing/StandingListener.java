@@ -1,5 +1,6 @@
 package io.ucp.signaling.routing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -13,8 +14,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Keeps the local copies current from identity.events (routing-rules.changed, account.suspended / deleted /
- * reactivated, profile.updated for the number → account map of inbound calls) and billing.events (balance.exhausted ends the account's active calls with insufficient-funds and
- * refuses new ones; balance.topped-up clears that). Every effect is idempotent (a flag set again, a call already
+ * reactivated, profile.updated for the number → account map of inbound calls and the time zone routing rules are
+ * read in), presence.events (presence.changed: the state routing rules' presence condition reads) and
+ * billing.events (balance.exhausted ends the account's active calls with insufficient-funds and refuses new ones;
+ * balance.topped-up clears that). Every effect is idempotent (a flag set again, a call already
  * ended stays ended), so a redelivered event changes nothing.
  */
 @ApplicationScoped
@@ -41,8 +44,25 @@ public class StandingListener {
                     event.data().hasNonNull("accountId") ? account(event) : null, event.sequence(),
                     event.data().get("value"));
             case "profile.updated" -> copies.setPhone(account(event), event.sequence(),
-                    event.data().path("phoneE164").asText(null));
+                    event.data().path("phoneE164").asText(null))
+                    .chain(() -> copies.setTimeZone(account(event), event.sequence(),
+                            event.data().path("timeZone").asText(null)));
             default -> Uni.createFrom().voidItem();
+        });
+    }
+
+    /** The callee's presence, which routing rules' {@code presence} condition reads. */
+    @Incoming("presence-copies")
+    public Uni<Void> onPresenceEvent(String record) {
+        return handle(record, event -> {
+            if (!"presence.changed".equals(event.type())) {
+                return Uni.createFrom().voidItem();
+            }
+            JsonNode data = event.data();
+            if (!data.path("state").isTextual() || !data.path("version").canConvertToLong()) {
+                throw new IllegalArgumentException("presence.changed without state or version");
+            }
+            return copies.setPresence(account(event), data.path("version").asLong(), data.path("state").asText());
         });
     }
 

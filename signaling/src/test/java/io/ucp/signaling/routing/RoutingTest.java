@@ -7,10 +7,19 @@ import static io.ucp.signaling.call.CallTestSupport.count;
 import static io.ucp.signaling.call.CallTestSupport.originate;
 import static io.ucp.signaling.call.CallTestSupport.rows;
 import static io.ucp.signaling.call.CallTestSupport.user;
+import static io.ucp.signaling.routing.IdentityRules.forwardTo;
+import static io.ucp.signaling.routing.IdentityRules.none;
+import static io.ucp.signaling.routing.IdentityRules.prefixes;
+import static io.ucp.signaling.routing.IdentityRules.presence;
+import static io.ucp.signaling.routing.IdentityRules.reject;
+import static io.ucp.signaling.routing.IdentityRules.ring;
+import static io.ucp.signaling.routing.IdentityRules.rule;
+import static io.ucp.signaling.routing.IdentityRules.windows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +33,10 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +53,8 @@ import org.junit.jupiter.api.Test;
 class RoutingTest {
 
     private static final AtomicLong SEQUENCE = new AtomicLong(System.currentTimeMillis());
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
     private static KafkaCompanion kafka;
 
     @TestHTTPResource("/v1/devices/channel")
@@ -69,9 +84,8 @@ class RoutingTest {
             UUID ringRule = UUID.randomUUID();
             UUID forwardRule = UUID.randomUUID();
             publishRules(bob.id(), List.of(
-                    rule(forwardRule, 1, Map.of(), Map.of("type", "forward", "toAccountId", carol.id().toString(),
-                            "timeoutSeconds", 15)),
-                    rule(ringRule, 0, Map.of(), Map.of("type", "ring", "timeoutSeconds", 25))));
+                    rule(forwardRule, 1, none(), forwardTo(carol.id())),
+                    rule(ringRule, 0, none(), ring(25))));
             awaitRules(bob.id(), 2);
 
             UUID callId = call(alice, bob);
@@ -100,9 +114,8 @@ class RoutingTest {
     @Test
     void anOfflineCalleeSkipsToTheNextStepAtOnce() throws Throwable {
         try (User alice = user(channel, 1); User bob = user(channel, 0); User carol = user(channel, 1)) {
-            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0, Map.of(), Map.of("type", "ring")),
-                    rule(UUID.randomUUID(), 1, Map.of(), Map.of("type", "forward", "toAccountId",
-                            carol.id().toString()))));
+            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0, none(), ring(null)),
+                    rule(UUID.randomUUID(), 1, none(), forwardTo(carol.id()))));
             awaitRules(bob.id(), 2);
             UUID callId = call(alice, bob);
             carol.device().awaitCall("call.offer", callId, "ringing");
@@ -121,19 +134,70 @@ class RoutingTest {
     }
 
     @Test
-    void aMatchingRejectRuleRefusesOnlyTheCallersItNames() throws Throwable {
-        try (User alice = user(channel, 1); User bob = user(channel, 1); User dave = user(channel, 1)) {
-            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0,
-                    Map.of("callerAccountIds", List.of(alice.id().toString())), Map.of("type", "reject")),
-                    // A condition this reader does not know never matches.
-                    rule(UUID.randomUUID(), 1, Map.of("moonPhase", "full"), Map.of("type", "reject"))));
-            awaitRules(bob.id(), 2);
+    void aRejectRuleOnTheCalleesPresenceRefusesWhileItHolds() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            List<IdentityRules.RoutingRule> rules = List.of(
+                    // Internal calls carry no caller number, so a caller-number condition never holds for them.
+                    rule(UUID.randomUUID(), 0, prefixes("+49"), reject("busy")),
+                    rule(UUID.randomUUID(), 1, presence("dnd"), reject("do-not-disturb")));
+            // A condition this reader does not know never matches.
+            Map<String, Object> unknown = new LinkedHashMap<>(mapper.convertValue(
+                    rule(UUID.randomUUID(), 2, none(), reject("busy")), MAP));
+            unknown.put("conditions", Map.of("moonPhase", "full"));
+            List<Object> published = new ArrayList<>(rules);
+            published.add(unknown);
+            publishRules(bob.id(), published);
+            awaitRules(bob.id(), 3);
+
+            publishPresence(bob.id(), "dnd", 10);
+            await().atMost(Duration.ofSeconds(20)).until(() -> "dnd".equals(facts(alice.id(), bob.id()).calleePresence()));
             String refused = originate(alice, bob.id(), null).statusCode(201).body("endCause", equalTo("rejected"))
                     .extract().path("callId");
             assertEvents(pool, UUID.fromString(refused), "call.created", "call.ended");
-            UUID rings = call(dave, bob);
+            assertThat(rows(pool, "SELECT reason, target ->> 'cause' AS cause FROM call_routing WHERE call_id = $1",
+                    UUID.fromString(refused)).get(0).getString("cause")).isEqualTo("do-not-disturb");
+
+            // An older presence event (lower version) does not overwrite the newer state.
+            publishPresence(bob.id(), "available", 11);
+            publishPresence(bob.id(), "dnd", 9);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "available".equals(facts(alice.id(), bob.id()).calleePresence()));
+            // Same key, same partition: version 9 is consumed right after 11 and must leave "available" in place.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> "available".equals(facts(alice.id(), bob.id()).calleePresence()));
+            UUID rings = call(alice, bob);
             bob.device().awaitCall("call.offer", rings, "ringing");
-            action(dave, rings, "hangup").statusCode(200);
+            assertThat(facts(alice.id(), bob.id()).calleePresence()).isEqualTo("available");
+            action(alice, rings, "hangup").statusCode(200);
+        }
+    }
+
+    @Test
+    void timeWindowsAreReadInTheCalleesTimeZoneFromTheProfile() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            // A window on today's date in Pacific/Kiritimati (UTC+14), from this hour for two hours: it holds there
+            // and never in Pacific/Pago_Pago (UTC-11), where it is still yesterday (25 hours behind).
+            ZoneId kiritimati = ZoneId.of("Pacific/Kiritimati");
+            ZonedDateTime local = ZonedDateTime.now(kiritimati);
+            String day = local.getDayOfWeek().name().substring(0, 3);
+            String start = local.minusMinutes(local.getMinute()).toLocalTime().withSecond(0).withNano(0).toString();
+            String end = local.plusHours(2).minusMinutes(local.getMinute()).toLocalTime().withSecond(0).withNano(0)
+                    .toString();
+            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0,
+                    windows(new IdentityRules.TimeWindow(List.of(day), start, end)), reject("unavailable"))));
+            awaitRules(bob.id(), 1);
+
+            publishProfile(bob.id(), "Pacific/Pago_Pago");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Pacific/Pago_Pago".equals(
+                    facts(alice.id(), bob.id()).calleeZone().getId()));
+            UUID rings = call(alice, bob);
+            bob.device().awaitCall("call.offer", rings, "ringing");
+            action(alice, rings, "hangup").statusCode(200);
+
+            publishProfile(bob.id(), kiritimati.getId());
+            await().atMost(Duration.ofSeconds(20)).until(() -> kiritimati.equals(facts(alice.id(), bob.id())
+                    .calleeZone()));
+            originate(alice, bob.id(), null).statusCode(201).body("endCause", equalTo("rejected"));
         }
     }
 
@@ -203,15 +267,24 @@ class RoutingTest {
                 == size);
     }
 
-    private static Map<String, Object> rule(UUID id, int position, Map<String, Object> conditions,
-            Map<String, Object> action) {
-        return Map.of("id", id.toString(), "position", position, "name", "rule " + position, "enabled", true,
-                "conditions", conditions, "action", action);
-    }
-
-    private void publishRules(UUID account, List<Map<String, Object>> rules) throws Exception {
+    /** Rules as identity's GET returns them (IdentityRules mirrors identity's records). */
+    private void publishRules(UUID account, List<?> rules) throws Exception {
         publish("identity.events.test", account, "routing-rules.changed",
                 Map.of("accountId", account.toString(), "rules", rules));
+    }
+
+    private void publishProfile(UUID account, String zone) throws Exception {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("accountId", account.toString());
+        data.put("displayName", "Bob");
+        data.put("phoneE164", null);
+        data.put("timeZone", zone);
+        publish("identity.events.test", account, "profile.updated", data);
+    }
+
+    private void publishPresence(UUID account, String state, long version) throws Exception {
+        publish("presence.events.test", account, "presence.changed", Map.of("accountId", account.toString(),
+                "state", state, "statusText", "", "version", version, "lastSeenAt", OffsetDateTime.now().toString()));
     }
 
     private void publish(String topic, UUID key, String type, Map<String, Object> data) throws Exception {
