@@ -64,7 +64,7 @@ public class ConversationResource {
     }
 
     @GET
-        @Operation(summary = "My conversations, most recently active first, with unread counts")
+    @Operation(summary = "My conversations, most recently active first, with unread counts")
     public Uni<ConversationPage> list(@QueryParam("cursor") @Size(max = 300) String cursor,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
         return conversations.list(user.id(), cursor, limit);

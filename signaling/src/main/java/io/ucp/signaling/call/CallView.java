@@ -29,8 +29,9 @@ public record CallView(UUID callId, String direction, String state, String endCa
         // Whole seconds talked; billing is per started second, so a part second counts as one.
         long duration = talked / 1000;
         long billable = (talked + 999) / 1000;
-        // Inbound calls from outside are paid by the callee's account, everything else by the caller.
-        UUID paying = "inbound".equals(call.direction()) ? call.calleeAccountId() : call.callerAccountId();
+        // Signaling names a payer only where it knows one: the caller of an internal or outbound call. Who pays for
+        // an inbound call (free unless forwarded out) is billing's rule, so it is left to billing.
+        UUID paying = "inbound".equals(call.direction()) ? null : call.callerAccountId();
         List<LegView> legs = call.legs().stream().map(l -> new LegView(l.id(), l.accountId(), l.deviceId(), l.role(),
                 l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt())).toList();
         return new CallView(call.id(), call.direction(), call.state(), call.endCause(), call.callerAccountId(),

@@ -142,7 +142,7 @@ class TrunkTest {
             String id = inbound(trunkToken, BERLIN_PRIMARY, "+14155550100", number, key).statusCode(201)
                     .body("direction", equalTo("inbound")).body("callerAccountId", nullValue())
                     .body("callerNumber", equalTo("+14155550100")).body("calleeAccountId", equalTo(bob.id().toString()))
-                    .body("payingAccountId", equalTo(bob.id().toString())).body("state", equalTo("ringing"))
+                    .body("payingAccountId", nullValue()).body("state", equalTo("ringing"))
                     .extract().path("callId");
             String replay = inbound(trunkToken, BERLIN_PRIMARY, "+14155550100", number, key).statusCode(201)
                     .extract().path("callId");
