@@ -114,6 +114,7 @@ public class FeedService {
     private Uni<Void> startSnapshot(FeedSession session) {
         session.beginSnapshot();
         UUID me = session.accountId;
+        SnapshotVersions inSnapshot = new SnapshotVersions(mapper);
         return presence.watchedIds(me, new UUID(0, 0), config.snapshotLimit()).chain(watched -> {
             watched.forEach(target -> hub.watch(session, target));
             List<UUID> all = new ArrayList<>(watched);
@@ -130,6 +131,7 @@ public class FeedService {
                             presenceArray.add(mapper.valueToTree(view));
                         }
                         session.knownVersions.merge(view.accountId(), view.version(), Math::max);
+                        inSnapshot.shown(view.accountId(), view.version());
                     }
                     ArrayNode conversations = data.putArray("conversations");
                     rows.forEach(r -> conversations.addObject()
@@ -140,26 +142,12 @@ public class FeedService {
                             .put("unreadCount", r.getLong("unread")));
                     return data;
                 }))
-                .invoke(data -> session.snapshotDone(hub.frame("snapshot", data), body -> fresh(session, body)))
+                .invoke(data -> session.snapshotDone(hub.frame("snapshot", data), inSnapshot))
                 .onFailure().invoke(e -> {
                     Log.warnf("Feed snapshot failed: %s", e.getMessage());
                     session.snapshotDone(error(null, "snapshot-failed", 503, "Snapshot failed; reconnect"), b -> true);
                 })
                 .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    /** Queued presence frames older than the snapshot are dropped; everything else goes through. */
-    private boolean fresh(FeedSession session, String body) {
-        if (!body.startsWith("{\"type\":\"presence\"")) {
-            return true;
-        }
-        try {
-            JsonNode data = mapper.readTree(body).path("data");
-            Long known = session.knownVersions.get(UUID.fromString(data.path("accountId").asText()));
-            return known == null || data.path("version").asLong() >= known;
-        } catch (Exception e) {
-            return true;
-        }
     }
 
     void closed(WebSocketConnection connection) {
