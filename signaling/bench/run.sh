@@ -8,7 +8,7 @@ CONCURRENCY=${CONCURRENCY:-16}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 log=$(mktemp)
-(cd "$root" && mvn -B -ntp -q -pl signaling verify -Dtest=CallBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+(cd "$root" && mvn -B -ntp -q -pl signaling verify -Dtest=CallBenchmark -Dsurefire.failIfNoSpecifiedTests=false -DskipITs \
     -Ducp.bench=true -Dbench.calls="$CALLS" -Dbench.concurrency="$CONCURRENCY" >"$log" 2>&1) || { tail -50 "$log"; exit 1; }
 service=$(grep -ho 'BENCH [^<&]*' "$log" "$root"/signaling/target/surefire-reports/TEST-io.ucp.signaling.bench.CallBenchmark.xml \
     2>/dev/null | head -1 || true)
