@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -30,24 +29,7 @@ public final class DeviceClient implements AutoCloseable {
     private DeviceClient(UUID accountId, UUID deviceId, WebSocket.Builder builder, URI uri) throws Exception {
         this.accountId = accountId;
         this.deviceId = deviceId;
-        this.socket = builder.buildAsync(uri, new WebSocket.Listener() {
-            private final StringBuilder partial = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    try {
-                        received.add(MAPPER.readTree(partial.toString()));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                    partial.setLength(0);
-                }
-                webSocket.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+        this.socket = builder.buildAsync(uri, new JsonMessages(received::add)).get(10, TimeUnit.SECONDS);
         awaitMessage("ready", m -> true);
     }
 
