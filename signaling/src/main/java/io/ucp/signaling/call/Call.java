@@ -77,6 +77,20 @@ public record Call(UUID id, String direction, String state, String endCause, UUI
                 recordingsJson, version + 1, legs, transfer);
     }
 
+    /** The queue the caller waits in (null once they left it). */
+    public Call withQueueId(UUID queue) {
+        return new Call(id, direction, state, endCause, callerAccountId, callerDeviceId, callerNumber, calleeKind,
+                calleeAccountId, calleeNumber, queue, createdAt, ringingAt, answeredAt, endedAt, timerKind, timerAt,
+                recordingsJson, version, legs, transfer);
+    }
+
+    /** A write publishing several events bumps the version once per event (each event's snapshot is newer). */
+    public Call withVersion(long newVersion) {
+        return new Call(id, direction, state, endCause, callerAccountId, callerDeviceId, callerNumber, calleeKind,
+                calleeAccountId, calleeNumber, queueId, createdAt, ringingAt, answeredAt, endedAt, timerKind, timerAt,
+                recordingsJson, newVersion, legs, transfer);
+    }
+
     public Call mapLegs(UnaryOperator<Leg> change) {
         return new Call(id, direction, state, endCause, callerAccountId, callerDeviceId, callerNumber, calleeKind,
                 calleeAccountId, calleeNumber, queueId, createdAt, ringingAt, answeredAt, endedAt, timerKind, timerAt,

@@ -52,10 +52,11 @@ public class CallStore {
             + "FROM jsonb_to_recordset($%d::text::jsonb) AS x(event_id uuid, topic text, event_key text, "
             + "event_type text, subject text, payload jsonb) WHERE EXISTS (SELECT 1 FROM c))";
 
+    // Queue visits and agent offers name their queue in the target: it becomes call_routing.queue_id (statistics).
     private static final String ROUTING_COLUMNS = "(id, call_id, attempt_no, rule_id, step, target_type, target, "
-            + "started_at, ended_at, outcome, reason) SELECT x.id, $1, x.attempt_no + coalesce((SELECT max(attempt_no) "
+            + "started_at, ended_at, outcome, reason, queue_id) SELECT x.id, $1, x.attempt_no + coalesce((SELECT max(attempt_no) "
             + "FROM call_routing WHERE call_id = $1), 0), x.rule_id, x.step, x.target_type, "
-            + "x.target, x.started_at, x.ended_at, x.outcome, x.reason FROM jsonb_to_recordset($%d::text::jsonb) AS "
+            + "x.target, x.started_at, x.ended_at, x.outcome, x.reason, (x.target ->> 'queueId')::uuid FROM jsonb_to_recordset($%d::text::jsonb) AS "
             + "x(id uuid, attempt_no int, rule_id uuid, step int, target_type text, target jsonb, started_at timestamptz, "
             + "ended_at timestamptz, outcome text, reason text) WHERE EXISTS (SELECT 1 FROM c)";
 
@@ -263,7 +264,7 @@ public class CallStore {
         return rows.iterator().next().getLong("won") == 1;
     }
 
-    String json(Object value) {
+    public String json(Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
