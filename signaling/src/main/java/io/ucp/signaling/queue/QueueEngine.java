@@ -672,6 +672,26 @@ public class QueueEngine {
         });
     }
 
+    /** A waiting caller's position: the caller (their account or, inbound, the trunk's) and admins; else 404. */
+    public Uni<QueuePosition> positionOf(io.ucp.signaling.call.Actor actor, UUID callId) {
+        return store.load(pool, callId, null).chain(loaded -> {
+            Call call = loaded == null ? null : loaded.call();
+            boolean caller = call != null && (actor.id().equals(call.callerAccountId()) || call.legs().stream()
+                    .anyMatch(l -> l.isCaller() && actor.id().equals(l.accountId())));
+            if (call == null || !(actor.admin() || caller)) {
+                throw io.ucp.signaling.platform.problem.ProblemException.notFound("Call");
+            }
+            if (call.queueId() == null) {
+                throw io.ucp.signaling.platform.problem.ProblemException.conflict("The call is not waiting in a queue "
+                        + "(current state: " + call.state() + ")");
+            }
+            UUID queueId = call.queueId();
+            return positions(pool, queueId).map(list -> list.stream().filter(p -> p.callId().equals(callId))
+                    .findFirst().orElseThrow(() -> io.ucp.signaling.platform.problem.ProblemException.conflict(
+                            "The call just left the queue")));
+        });
+    }
+
     /** Tells each waiting caller's device its position and estimate when they changed since the last push. */
     public Uni<Void> pushPositions(UUID queueId) {
         return pool.preparedQuery("SELECT id, caller_device_id FROM call_sessions WHERE queue_id = $1")
