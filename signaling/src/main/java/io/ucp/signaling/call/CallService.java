@@ -116,8 +116,14 @@ public class CallService {
             return Uni.createFrom().failure(unprocessable("deviceId",
                     "is not a device of yours connected to the device channel"));
         }
-        return place(actor, new Dial(UUID.randomUUID(), "internal", actor.id(), actor.id(), deviceId, null, "queue",
-                null, null, null, queueId), idem);
+        return pool.preparedQuery("SELECT 1 FROM call_queues WHERE id = $1").execute(Tuple.of(queueId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("Queue");
+                    }
+                    return place(actor, new Dial(UUID.randomUUID(), "internal", actor.id(), actor.id(), deviceId,
+                            null, "queue", null, null, null, queueId), idem);
+                });
     }
 
     /** A trunk reports a call from outside to a number; it enters the routing of the user who owns the number. */

@@ -22,7 +22,7 @@ public final class CallEvents {
     }
 
     /** Starts the consumer early: joining the group takes seconds on a loaded machine. */
-    static synchronized ConsumerTask<String, String> records() {
+    public static synchronized ConsumerTask<String, String> records() {
         if (records == null) {
             kafka = new KafkaCompanion("127.0.0.1:9092");
             records = kafka.consumeStrings().fromTopics(TOPIC);
