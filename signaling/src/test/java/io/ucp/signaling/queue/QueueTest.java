@@ -161,10 +161,12 @@ class QueueTest {
         try (User a = agent(channel, copies, q); User b = agent(channel, copies, q); User caller = user(channel, 1)) {
             login(a, q);
             login(b, q);
-            count(pool, "WITH u AS (UPDATE queue_members SET last_offered_at = now() - interval '1 hour' "
-                    + "WHERE queue_id = $1 AND account_id = $2 RETURNING 1) SELECT count(*) FROM u", q, b.id());
+            count(pool, "WITH u AS (UPDATE queue_members SET last_offered_at = CASE account_id WHEN $2 THEN "
+                    + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
+                    + "SELECT count(*) FROM u", q, b.id());
             UUID callId = enter(caller, q);
             b.device().awaitCall("call.offer", callId, "ringing");
+            assertThat(offered(a, callId)).isFalse();
             a.device().awaitCall("call.offer", callId, "ringing");
             action(b, callId, "answer").statusCode(409);
             action(a, callId, "answer").statusCode(200);
