@@ -39,14 +39,12 @@ public class AgentService {
     private final Pool pool;
     private final QueueStore store;
     private final QueueEngine engine;
-    private final QueueAdmin admin;
     private final CallService calls;
 
-    public AgentService(Pool pool, QueueStore store, QueueEngine engine, QueueAdmin admin, CallService calls) {
+    public AgentService(Pool pool, QueueStore store, QueueEngine engine, CallService calls) {
         this.pool = pool;
         this.store = store;
         this.engine = engine;
-        this.admin = admin;
         this.calls = calls;
     }
 
@@ -63,13 +61,10 @@ public class AgentService {
             throw ProblemException.badRequest("reason", "must be 1 to " + MAX_REASON + " characters");
         }
         String replayKey = idem == null ? null : idem.storeKey(actor);
-        Uni<String> replay = replayKey == null ? Uni.createFrom().nullItem()
-                : pool.preparedQuery("SELECT (action_keys -> $2)::text FROM queue_members WHERE account_id = $1 "
-                        + "AND action_keys ? $2 LIMIT 1").execute(Tuple.of(agent, replayKey))
-                        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-        return replay.chain(stored -> {
+        return store.storedResponse(pool, "SELECT (action_keys -> $2)::text FROM queue_members WHERE account_id = $1 "
+                + "AND action_keys ? $2 LIMIT 1", replayKey, agent).chain(stored -> {
             if (stored != null) {
-                return Uni.createFrom().item(admin.replayed(stored, idem, MEMBERS));
+                return Uni.createFrom().item(store.replayed(stored, idem, MEMBERS));
             }
             OffsetDateTime now = CallService.now();
             return pool.withTransaction(conn -> store.membersOf(conn, agent, queueId, true).chain(members -> {

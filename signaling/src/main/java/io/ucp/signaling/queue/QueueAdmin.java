@@ -31,6 +31,10 @@ public class QueueAdmin {
 
     static final Set<String> STRATEGIES = Set.of(Queue.RING_ALL, Queue.LONGEST_IDLE, Queue.ROUND_ROBIN,
             Queue.FEWEST_CALLS, Queue.RANDOM);
+    private static final TypeReference<Queue> QUEUE = new TypeReference<>() {
+    };
+    private static final TypeReference<Member> MEMBER = new TypeReference<>() {
+    };
     private static final int MAX_NAME = 100;
     private static final int MAX_SECONDS = 86_400;
     private static final String INSERT = "INSERT INTO call_queues AS q (id, name, strategy, max_wait_seconds, max_size, "
@@ -77,13 +81,10 @@ public class QueueAdmin {
     public Uni<Queue> create(Actor actor, QueueRequest request, Idempotency idem) {
         requireAdmin(actor);
         String replayKey = idem == null ? null : idem.storeKey(actor);
-        Uni<String> replay = replayKey == null ? Uni.createFrom().nullItem()
-                : pool.preparedQuery("SELECT (action_keys -> $1)::text FROM call_queues WHERE action_keys ? $1")
-                        .execute(Tuple.of(replayKey)).map(rows -> rows.size() == 0 ? null : rows.iterator().next()
-                                .getString(0));
-        return replay.chain(stored -> {
+        return store.storedResponse(pool, "SELECT (action_keys -> $1)::text FROM call_queues WHERE action_keys ? $1",
+                replayKey).chain(stored -> {
             if (stored != null) {
-                return Uni.createFrom().item(replayed(stored, idem, Queue.class));
+                return Uni.createFrom().item(store.replayed(stored, idem, QUEUE));
             }
             QueueRequest valid = validate(request);
             return checkOverflow(valid, null).chain(() -> {
@@ -193,13 +194,10 @@ public class QueueAdmin {
         int tier = tier(request.tier());
         int priority = priority(request.priority());
         String replayKey = idem == null ? null : idem.storeKey(actor);
-        Uni<String> replay = replayKey == null ? Uni.createFrom().nullItem()
-                : pool.preparedQuery("SELECT (action_keys -> $2)::text FROM queue_members WHERE queue_id = $1 "
-                        + "AND action_keys ? $2").execute(Tuple.of(queueId, replayKey))
-                        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-        return replay.chain(stored -> {
+        return store.storedResponse(pool, "SELECT (action_keys -> $2)::text FROM queue_members WHERE queue_id = $1 "
+                + "AND action_keys ? $2", replayKey, queueId).chain(stored -> {
             if (stored != null) {
-                return Uni.createFrom().item(replayed(stored, idem, Member.class));
+                return Uni.createFrom().item(store.replayed(stored, idem, MEMBER));
             }
             return get(actor, queueId).chain(q -> {
                 OffsetDateTime now = CallService.now();
@@ -376,29 +374,5 @@ public class QueueAdmin {
 
     private static boolean uniqueViolation(Throwable e) {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
-    }
-
-    <T> T replayed(String stored, Idempotency idem, Class<T> type) {
-        try {
-            JsonNode entry = mapper.readTree(stored);
-            if (!idem.hash().equals(entry.path("h").asText())) {
-                throw CallService.unprocessable(Idempotency.HEADER, "was already used for a different request");
-            }
-            return mapper.treeToValue(entry.path("r"), type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Unreadable stored response", e);
-        }
-    }
-
-    <T> T replayed(String stored, Idempotency idem, TypeReference<T> type) {
-        try {
-            JsonNode entry = mapper.readTree(stored);
-            if (!idem.hash().equals(entry.path("h").asText())) {
-                throw CallService.unprocessable(Idempotency.HEADER, "was already used for a different request");
-            }
-            return mapper.readValue(mapper.treeAsTokens(entry.path("r")), type);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("Unreadable stored response", e);
-        }
     }
 }

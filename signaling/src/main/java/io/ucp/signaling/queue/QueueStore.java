@@ -1,7 +1,12 @@
 package io.ucp.signaling.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ucp.signaling.call.CallService;
+import io.ucp.signaling.call.Idempotency;
+import java.io.IOException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -109,6 +114,33 @@ public class QueueStore {
                 after.version() + 1);
     }
 
+    /**
+     * The first response stored for an Idempotency-Key ({@code replayKey} null: no key, nothing stored):
+     * {@code sql} selects it with the {@code scope} values as $1.. and the key as the last parameter.
+     */
+    public Uni<String> storedResponse(SqlClient client, String sql, String replayKey, Object... scope) {
+        if (replayKey == null) {
+            return Uni.createFrom().nullItem();
+        }
+        List<Object> args = new ArrayList<>(Arrays.asList(scope));
+        args.add(replayKey);
+        return client.preparedQuery(sql).execute(Tuple.from(args))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    /** The stored response of a replayed request; the same key with another request is a 422. */
+    <T> T replayed(String stored, Idempotency idem, TypeReference<T> type) {
+        try {
+            JsonNode entry = mapper.readTree(stored);
+            if (!idem.hash().equals(entry.path("h").asText())) {
+                throw CallService.unprocessable(Idempotency.HEADER, "was already used for a different request");
+            }
+            return mapper.readValue(mapper.treeAsTokens(entry.path("r")), type);
+        } catch (IOException e) {
+            throw new IllegalStateException("Unreadable stored response", e);
+        }
+    }
+
     Queue readQueue(Row row) {
         OverflowTarget overflow = null;
         String json = row.getString("overflow_target");
@@ -140,9 +172,5 @@ public class QueueStore {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Not serialisable: " + value.getClass(), e);
         }
-    }
-
-    static OffsetDateTime plusSeconds(OffsetDateTime at, int seconds) {
-        return at.plusSeconds(seconds);
     }
 }

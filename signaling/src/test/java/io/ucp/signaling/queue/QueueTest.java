@@ -39,8 +39,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -351,15 +349,7 @@ class QueueTest {
             // As after a restart: only the row knows the timer is due.
             count(pool, "WITH u AS (UPDATE call_sessions SET timer_at = now() - interval '1 second' WHERE id = $1 "
                     + "RETURNING 1) SELECT count(*) FROM u", callId);
-            var threads = Executors.newFixedThreadPool(2);
-            try {
-                Future<Integer> one = threads.submit(() -> CallTestSupport.await(timers::fireDue));
-                Future<Integer> two = threads.submit(() -> CallTestSupport.await(timers::fireDue));
-                one.get();
-                two.get();
-            } finally {
-                threads.shutdownNow();
-            }
+            CallTestSupport.raceTwoPollers(timers);
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'timeout'", callId) == 1);
             assertEvents(pool, callId, "call.created", "queue.entered", "queue.left", "call.ended");
