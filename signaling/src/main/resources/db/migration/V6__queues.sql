@@ -2,6 +2,9 @@
 -- the call (timer_at keeps the queue's max wait meanwhile); both are claimed by the same FOR UPDATE SKIP LOCKED poller.
 ALTER TABLE call_sessions ADD COLUMN offer_timer_at timestamptz;
 CREATE INDEX call_sessions_offer_timer_idx ON call_sessions (offer_timer_at) WHERE offer_timer_at IS NOT NULL;
+-- The queue a call last entered, kept after the caller left it (queue_id is NULL then): the call snapshot's queueId,
+-- which billing copies into the CDR.
+ALTER TABLE call_sessions ADD COLUMN last_queue_id uuid REFERENCES call_queues (id) ON DELETE SET NULL;
 
 -- Queue statistics read the queue attempts (one per caller per queue visit: started = entered, ended = left,
 -- outcome answered / cancelled (abandoned) / timeout / busy (full)) by queue and time.

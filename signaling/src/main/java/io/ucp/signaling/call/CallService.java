@@ -177,7 +177,7 @@ public class CallService {
                 null, null, null);
         Call created = new Call(dial.callId(), dial.direction(), CREATED, null, dial.callerAccountId(),
                 dial.callerDeviceId(), dial.callerNumber(), dial.calleeKind(), callee, dial.calleeNumber(), null, now,
-                null, null, null, null, null, "[]", 0, List.of(callerLeg), null);
+                null, null, null, null, null, "[]", 0, List.of(callerLeg), null, null);
         List<Attempt> attempts = new ArrayList<>();
         UUID ringingAttempt = null;
         UUID trunkDevice = dial.trunkDeviceId();
@@ -450,7 +450,7 @@ public class CallService {
                     call.callerDeviceId(), call.callerNumber(), call.calleeKind(), call.calleeAccountId(),
                     call.calleeNumber(), call.queueId(), call.createdAt(), call.ringingAt(), null, null,
                     CallStates.RING_TIMEOUT, now.plus(next.ringFor()), call.recordingsJson(), call.version(), legs,
-                    call.transfer());
+                    call.transfer(), call.lastQueueId());
             return new Change(after.nextVersion(), "call.ringing", outcome, reason, next.attempts(),
                     RoutingEngine.openAttempt(next));
         }
@@ -462,7 +462,7 @@ public class CallService {
         return new Call(c.id(), c.direction(), c.state(), c.endCause(), c.callerAccountId(), c.callerDeviceId(),
                 c.callerNumber(), c.calleeKind(), c.calleeAccountId(), c.calleeNumber(), c.queueId(), c.createdAt(),
                 c.ringingAt(), c.answeredAt(), c.endedAt(), kind, at, c.recordingsJson(), c.version(), c.legs(),
-                c.transfer());
+                c.transfer(), c.lastQueueId());
     }
 
     /** Billing refused the account: its active calls end with {@code cause}. Calls already ended are left alone. */

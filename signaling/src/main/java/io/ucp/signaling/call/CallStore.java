@@ -30,7 +30,7 @@ public class CallStore {
     static final String COLUMNS = "c.id, c.direction, c.state, c.end_cause, c.caller_account_id, c.caller_device_id, "
             + "c.caller_number, c.callee_kind, c.callee_account_id, c.callee_number, c.queue_id, c.created_at, "
             + "c.ringing_at, c.answered_at, c.ended_at, c.timer_kind, c.timer_at, c.recordings::text AS recordings, "
-            + "c.version, c.transfer::text AS transfer, (SELECT json_agg(json_build_object('id', l.id, 'role', l.role, 'state', l.state, "
+            + "c.version, c.transfer::text AS transfer, c.last_queue_id, (SELECT json_agg(json_build_object('id', l.id, 'role', l.role, 'state', l.state, "
             + "'endCause', l.end_cause, 'accountId', l.account_id, 'deviceId', l.device_id, 'number', l.number, "
             + "'muted', l.muted, 'createdAt', l.created_at, 'ringingAt', l.ringing_at, 'answeredAt', l.answered_at, "
             + "'endedAt', l.ended_at) ORDER BY l.created_at, l.role <> 'caller', l.id)::text "
@@ -249,7 +249,8 @@ public class CallStore {
                 row.getString("callee_number"), row.getUUID("queue_id"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("ringing_at"), row.getOffsetDateTime("answered_at"),
                 row.getOffsetDateTime("ended_at"), row.getString("timer_kind"), row.getOffsetDateTime("timer_at"),
-                row.getString("recordings"), row.getLong("version"), legs, transfer(row.getString("transfer")));
+                row.getString("recordings"), row.getLong("version"), legs, transfer(row.getString("transfer")),
+                row.getUUID("last_queue_id"));
     }
 
     private Transfer transfer(String json) {

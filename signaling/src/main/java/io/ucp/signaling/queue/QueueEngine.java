@@ -91,7 +91,7 @@ public class QueueEngine {
             + "queue_entered_at = CASE WHEN $2::uuid IS NULL THEN NULL ELSE coalesce($3::timestamptz, queue_entered_at) END, "
             + "offer_timer_at = CASE WHEN $2::uuid IS NULL OR NOT $5 THEN NULL ELSE coalesce($4::timestamptz, offer_timer_at) END, "
             + "callee_queue_id = CASE WHEN callee_kind = 'queue' THEN coalesce(callee_queue_id, $2::uuid) "
-            + "ELSE callee_queue_id END WHERE id = $1";
+            + "ELSE callee_queue_id END, last_queue_id = coalesce($2::uuid, last_queue_id) WHERE id = $1";
     private static final String CLOSE_OFFER = "UPDATE call_routing SET outcome = $2, reason = $3, ended_at = $4 "
             + "WHERE call_id = $1 AND target_type = 'agent' AND outcome IS NULL";
     private static final String MEMBER_WITH_QUEUE = "SELECT " + QueueStore.MEMBER_COLUMNS
@@ -387,8 +387,11 @@ public class QueueEngine {
             case Queue.RANDOM -> "random(), ";
             default -> "";
         };
+        // An agent wrapping up a call of another queue is not offered either (wrap-up belongs to the agent).
         return conn.preparedQuery("SELECT m.account_id, m.tier FROM queue_members m WHERE m.queue_id = $1 "
-                + "AND m.state = 'available' ORDER BY m.tier, " + order + "m.priority, m.account_id")
+                + "AND m.state = 'available' AND NOT EXISTS (SELECT 1 FROM queue_members w "
+                + "WHERE w.account_id = m.account_id AND w.state = 'wrap-up') "
+                + "ORDER BY m.tier, " + order + "m.priority, m.account_id")
                 .execute(Tuple.of(q.id())).chain(rows -> {
                     List<Candidate> all = new ArrayList<>();
                     rows.forEach(r -> all.add(new Candidate(r.getUUID("account_id"), r.getInteger("tier"))));

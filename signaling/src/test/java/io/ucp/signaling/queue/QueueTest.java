@@ -19,7 +19,6 @@ import static io.ucp.signaling.queue.QueueFixtures.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -72,7 +71,7 @@ class QueueTest {
             a.device().awaitCall("call.offer", callId, "ringing");
             b.device().awaitCall("call.offer", callId, "ringing");
             action(a, callId, "answer").statusCode(200).body("state", equalTo("active"))
-                    .body("queueId", nullValue());
+                    .body("queueId", equalTo(q.toString())).body("waitingInQueue", equalTo(false));
             b.device().awaitCall("call.update", callId, "active");
             assertThat(memberState(pool, q, a.id())).isEqualTo("on-call");
             assertThat(memberState(pool, q, b.id())).isEqualTo("available");
@@ -90,6 +89,9 @@ class QueueTest {
             assertThat(events.get(3).data().path("reason").asText()).isEqualTo("answered");
             assertThat(events.get(5).data().path("call").path("payingAccountId").asText())
                     .isEqualTo(caller.id().toString());
+            // Billing copies the queue into the CDR from call.ended.
+            assertThat(events.get(5).data().path("call").path("queueId").asText()).isEqualTo(q.toString());
+            assertThat(events.get(1).data().path("call").path("waitingInQueue").asBoolean()).isTrue();
             awaitAgentStates(a.id(), q, "available", "on-call", "wrap-up", "available");
             awaitAgentStates(b.id(), q, "available");
 
