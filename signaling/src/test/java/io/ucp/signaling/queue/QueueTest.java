@@ -60,6 +60,8 @@ class QueueTest {
     CallTimers timers;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    QueueSweeper sweeper;
 
     @Test
     void ringAllOffersBothAgentsTheFirstToAnswerTakesTheCallThenWrapsUp() throws Throwable {
@@ -355,6 +357,76 @@ class QueueTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'timeout'", callId) == 1);
             assertEvents(pool, callId, "call.created", "queue.entered", "queue.left", "call.ended");
+        }
+    }
+
+    @Test
+    void persistedOfferAndWrapUpTimersFireOnceWithTwoPollersRacing() throws Throwable {
+        UUID q = queue(Map.of("offerTimeoutSeconds", 300, "wrapUpSeconds", 300));
+        try (User a = agent(channel, copies, q); User caller = user(channel, 1)) {
+            login(a, q);
+            UUID callId = enter(caller, q);
+            a.device().awaitCall("call.offer", callId, "ringing");
+            // As after a restart: the offer's deadline is only in the row.
+            assertThat(count(pool, "WITH u AS (UPDATE call_sessions SET offer_timer_at = now() - interval '1 second' "
+                    + "WHERE id = $1 AND offer_timer_at > now() + interval '200 seconds' RETURNING 1) "
+                    + "SELECT count(*) FROM u", callId)).isEqualTo(1);
+            CallTestSupport.raceTwoPollers(timers);
+            // The only agent is offered again (the offer moved on to nobody else) after exactly one miss.
+            await().atMost(Duration.ofSeconds(10)).until(() -> count(pool, "SELECT count(*) FROM call_routing "
+                    + "WHERE call_id = $1 AND target_type = 'agent'", callId) == 2);
+            assertThat(count(pool, "SELECT missed_offers FROM queue_members WHERE queue_id = $1 AND account_id = $2",
+                    q, a.id())).isEqualTo(1);
+            action(a, callId, "answer").statusCode(200);
+            action(caller, callId, "hangup").statusCode(200);
+            assertEvents(pool, callId, "call.created", "queue.entered", "call.ringing", "call.ringing", "queue.left",
+                    "call.answered", "call.ended");
+
+            assertThat(count(pool, "WITH u AS (UPDATE queue_members SET wrap_up_until = now() - interval '1 second' "
+                    + "WHERE queue_id = $1 AND account_id = $2 AND state = 'wrap-up' RETURNING 1) "
+                    + "SELECT count(*) FROM u", q, a.id())).isEqualTo(1);
+            var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var one = threads.submit(() -> CallTestSupport.await(sweeper::endWrapUps));
+                var two = threads.submit(() -> CallTestSupport.await(sweeper::endWrapUps));
+                one.get();
+                two.get();
+            } finally {
+                threads.shutdownNow();
+            }
+            awaitMemberState(pool, q, a.id(), "available");
+            awaitAgentStates(a.id(), q, "available", "on-call", "wrap-up", "available");
+            assertThat(count(pool, "SELECT count(*) FROM outbox_events WHERE event_key = $1 "
+                    + "AND event_type = 'agent.state-changed'", a.id().toString())).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void loggingOutWithdrawsTheRingingOfferWhichMovesOnWithoutAMiss() throws Throwable {
+        UUID q = queue(Map.of("strategy", "longest-idle"));
+        try (User a = agent(channel, copies, q); User b = agent(channel, copies, q); User caller = user(channel, 1)) {
+            login(a, q);
+            login(b, q);
+            count(pool, "WITH u AS (UPDATE queue_members SET last_call_ended_at = CASE account_id WHEN $2 THEN "
+                    + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
+                    + "SELECT count(*) FROM u", q, a.id());
+            UUID callId = enter(caller, q);
+            a.device().awaitCall("call.offer", callId, "ringing");
+            QueueFixtures.agentAction(a.token(), "me", "logout", null, null).statusCode(200)
+                    .body("[0].state", equalTo("logged-out"));
+            b.device().awaitCall("call.offer", callId, "ringing");
+            a.device().awaitMessage("call.update", m -> callId.toString().equals(m.path("callId").asText())
+                    && m.path("call").path("legs").findValuesAsText("endCause").contains("cancelled"));
+            action(b, callId, "answer").statusCode(200);
+            action(caller, callId, "hangup").statusCode(200);
+            assertEvents(pool, callId, "call.created", "queue.entered", "call.ringing", "call.ringing", "queue.left",
+                    "call.answered", "call.ended");
+            assertThat(count(pool, "SELECT missed_offers FROM queue_members WHERE queue_id = $1 AND account_id = $2",
+                    q, a.id())).isEqualTo(0);
+            assertThat(rows(pool, "SELECT outcome FROM call_routing WHERE call_id = $1 AND target_type = 'agent' "
+                    + "ORDER BY attempt_no", callId)).extracting(r -> r.getString("outcome"))
+                    .containsExactly("cancelled", "answered");
+            awaitAgentStates(a.id(), q, "available", "logged-out");
         }
     }
 
