@@ -88,8 +88,10 @@ public class QueueEngine {
     private static final Set<String> OUTCOMES = Set.of(CallStates.ANSWERED, NO_ANSWER, BUSY, REJECTED, FAILED, TIMEOUT,
             CANCELLED);
     private static final String QUEUE_COLUMNS = "UPDATE call_sessions SET queue_id = $2, "
-            + "queue_entered_at = CASE WHEN $2::uuid IS NULL THEN NULL ELSE coalesce($3::timestamptz, queue_entered_at) END, "
-            + "offer_timer_at = CASE WHEN $2::uuid IS NULL OR NOT $5 THEN NULL ELSE coalesce($4::timestamptz, offer_timer_at) END, "
+            + "queue_entered_at = CASE WHEN $2::uuid IS NULL THEN NULL "
+            + "ELSE coalesce($3::timestamptz, queue_entered_at) END, "
+            + "offer_timer_at = CASE WHEN $2::uuid IS NULL OR NOT $5 THEN NULL "
+            + "ELSE coalesce($4::timestamptz, offer_timer_at) END, "
             + "callee_queue_id = CASE WHEN callee_kind = 'queue' THEN coalesce(callee_queue_id, $2::uuid) "
             + "ELSE callee_queue_id END, last_queue_id = coalesce($2::uuid, last_queue_id) WHERE id = $1";
     private static final String CLOSE_OFFER = "UPDATE call_routing SET outcome = $2, reason = $3, ended_at = $4 "
@@ -229,7 +231,8 @@ public class QueueEngine {
                 return Uni.createFrom().item(finish(version, base.withQueueId(null).ended(FAILED, now), events,
                         closeAll, closeReason, attempts, null, null, null));
             }
-            return conn.preparedQuery("SELECT count(*) FROM call_sessions WHERE queue_id = $1").execute(Tuple.of(q.id()))
+            return conn.preparedQuery("SELECT count(*) FROM call_sessions WHERE queue_id = $1")
+                    .execute(Tuple.of(q.id()))
                     .chain(rows -> {
                         long waiting = rows.iterator().next().getLong(0);
                         Map<String, Object> target = new LinkedHashMap<>();
@@ -305,7 +308,7 @@ public class QueueEngine {
 
     // ---- timers (on the poller's transaction, the call row locked)
 
-    /** Fires a queued call's due timer: max wait → queue.left (timeout) and overflow; offer timeout → next agent. */
+    /** Fires a queued call's due timer: max wait → queue.left (timeout), overflow; offer timeout → next agent. */
     public Uni<Runnable> fireTimer(SqlClient conn, Call call) {
         OffsetDateTime now = CallService.now();
         After after = new After();
@@ -645,7 +648,8 @@ public class QueueEngine {
                 default -> {
                     next = m.missed();
                     reason = "missed offers";
-                    if (Member.AVAILABLE.equals(m.state()) && next.missedOffers() >= row.getInteger("max_missed_offers")) {
+                    int limit = row.getInteger("max_missed_offers");
+                    if (Member.AVAILABLE.equals(m.state()) && next.missedOffers() >= limit) {
                         next = next.inState(Member.PAUSED, reason, now, null);
                     }
                 }

@@ -161,7 +161,8 @@ public class QueueStore {
     Member readMember(Row row) {
         return new Member(row.getUUID("queue_id"), row.getUUID("account_id"), row.getInteger("tier"),
                 row.getInteger("priority"), row.getString("state"), row.getOffsetDateTime("state_changed_at"),
-                row.getString("paused_reason"), row.getUUID("current_call_id"), row.getOffsetDateTime("last_offered_at"),
+                row.getString("paused_reason"), row.getUUID("current_call_id"),
+                row.getOffsetDateTime("last_offered_at"),
                 row.getOffsetDateTime("last_call_ended_at"), row.getLong("calls_answered"),
                 row.getInteger("missed_offers"), row.getOffsetDateTime("wrap_up_until"), row.getLong("version"));
     }

@@ -73,12 +73,12 @@ public final class CallTestSupport {
         return request.when().post("/v1/calls/" + callId + "/" + action).then();
     }
 
-    /** Two timer polls at once, as two instances of the service would run them. */
-    public static void raceTwoPollers(CallTimers timers) throws Exception {
+    /** Runs a poll twice at once, as two instances of the service would (e.g. {@code timers::fireDue}). */
+    public static <T> void raceTwice(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> poll) throws Exception {
         var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var one = threads.submit(() -> await(timers::fireDue));
-            var two = threads.submit(() -> await(timers::fireDue));
+            var one = threads.submit(() -> await(poll));
+            var two = threads.submit(() -> await(poll));
             one.get();
             two.get();
         } finally {

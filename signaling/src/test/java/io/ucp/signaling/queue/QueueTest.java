@@ -116,15 +116,12 @@ class QueueTest {
                 User caller = user(channel, 1)) {
             login(a, q);
             login(b, q);
-            String column = switch (strategy) {
-                case "longest-idle" -> "last_call_ended_at";
-                case "round-robin" -> "last_offered_at";
-                default -> "calls_answered";
-            };
-            String older = "fewest-calls".equals(strategy) ? "1" : "now() - interval '1 hour'";
-            String newer = "fewest-calls".equals(strategy) ? "5" : "now() - interval '1 minute'";
-            count(pool, "WITH u AS (UPDATE queue_members SET " + column + " = CASE account_id WHEN $2 THEN " + newer
-                    + " ELSE " + older + " END WHERE queue_id = $1 RETURNING 1) SELECT count(*) FROM u", q, a.id());
+            switch (strategy) {
+                case "longest-idle" -> preferAgent(q, "last_call_ended_at", b.id());
+                case "round-robin" -> preferAgent(q, "last_offered_at", b.id());
+                default -> count(pool, "WITH u AS (UPDATE queue_members SET calls_answered = CASE account_id "
+                        + "WHEN $2 THEN 1 ELSE 5 END WHERE queue_id = $1 RETURNING 1) SELECT count(*) FROM u", q, b.id());
+            }
 
             UUID callId = enter(caller, q);
             b.device().awaitCall("call.offer", callId, "ringing");
@@ -163,9 +160,7 @@ class QueueTest {
         try (User a = agent(channel, copies, q); User b = agent(channel, copies, q); User caller = user(channel, 1)) {
             login(a, q);
             login(b, q);
-            count(pool, "WITH u AS (UPDATE queue_members SET last_offered_at = CASE account_id WHEN $2 THEN "
-                    + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
-                    + "SELECT count(*) FROM u", q, b.id());
+            preferAgent(q, "last_offered_at", b.id());
             UUID callId = enter(caller, q);
             b.device().awaitCall("call.offer", callId, "ringing");
             assertThat(offered(a, callId)).isFalse();
@@ -192,13 +187,7 @@ class QueueTest {
     void anAgentDecliningOnTheDeviceMovesTheOfferOn() throws Throwable {
         UUID q = queue(Map.of("strategy", "longest-idle"));
         try (User a = agent(channel, copies, q); User b = agent(channel, copies, q); User caller = user(channel, 1)) {
-            login(a, q);
-            login(b, q);
-            count(pool, "WITH u AS (UPDATE queue_members SET last_call_ended_at = CASE account_id WHEN $2 THEN "
-                    + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
-                    + "SELECT count(*) FROM u", q, a.id());
-            UUID callId = enter(caller, q);
-            a.device().awaitCall("call.offer", callId, "ringing");
+            UUID callId = offerToTheFirstOfTwo(q, a, b, caller);
             a.device().send(Map.of("type", "reject", "callId", callId.toString(), "ref", "r1"));
             b.device().awaitCall("call.offer", callId, "ringing");
             caller.device().awaitCall("call.update", callId, "ringing");
@@ -353,7 +342,7 @@ class QueueTest {
             // As after a restart: only the row knows the timer is due.
             count(pool, "WITH u AS (UPDATE call_sessions SET timer_at = now() - interval '1 second' WHERE id = $1 "
                     + "RETURNING 1) SELECT count(*) FROM u", callId);
-            CallTestSupport.raceTwoPollers(timers);
+            CallTestSupport.raceTwice(timers::fireDue);
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'timeout'", callId) == 1);
             assertEvents(pool, callId, "call.created", "queue.entered", "queue.left", "call.ended");
@@ -371,7 +360,7 @@ class QueueTest {
             assertThat(count(pool, "WITH u AS (UPDATE call_sessions SET offer_timer_at = now() - interval '1 second' "
                     + "WHERE id = $1 AND offer_timer_at > now() + interval '200 seconds' RETURNING 1) "
                     + "SELECT count(*) FROM u", callId)).isEqualTo(1);
-            CallTestSupport.raceTwoPollers(timers);
+            CallTestSupport.raceTwice(timers::fireDue);
             // The only agent is offered again (the offer moved on to nobody else) after exactly one miss.
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool, "SELECT count(*) FROM call_routing "
                     + "WHERE call_id = $1 AND target_type = 'agent'", callId) == 2);
@@ -385,15 +374,7 @@ class QueueTest {
             assertThat(count(pool, "WITH u AS (UPDATE queue_members SET wrap_up_until = now() - interval '1 second' "
                     + "WHERE queue_id = $1 AND account_id = $2 AND state = 'wrap-up' RETURNING 1) "
                     + "SELECT count(*) FROM u", q, a.id())).isEqualTo(1);
-            var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
-            try {
-                var one = threads.submit(() -> CallTestSupport.await(sweeper::endWrapUps));
-                var two = threads.submit(() -> CallTestSupport.await(sweeper::endWrapUps));
-                one.get();
-                two.get();
-            } finally {
-                threads.shutdownNow();
-            }
+            CallTestSupport.raceTwice(sweeper::endWrapUps);
             awaitMemberState(pool, q, a.id(), "available");
             awaitAgentStates(a.id(), q, "available", "on-call", "wrap-up", "available");
             assertThat(count(pool, "SELECT count(*) FROM outbox_events WHERE event_key = $1 "
@@ -405,13 +386,7 @@ class QueueTest {
     void loggingOutWithdrawsTheRingingOfferWhichMovesOnWithoutAMiss() throws Throwable {
         UUID q = queue(Map.of("strategy", "longest-idle"));
         try (User a = agent(channel, copies, q); User b = agent(channel, copies, q); User caller = user(channel, 1)) {
-            login(a, q);
-            login(b, q);
-            count(pool, "WITH u AS (UPDATE queue_members SET last_call_ended_at = CASE account_id WHEN $2 THEN "
-                    + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
-                    + "SELECT count(*) FROM u", q, a.id());
-            UUID callId = enter(caller, q);
-            a.device().awaitCall("call.offer", callId, "ringing");
+            UUID callId = offerToTheFirstOfTwo(q, a, b, caller);
             QueueFixtures.agentAction(a.token(), "me", "logout", null, null).statusCode(200)
                     .body("[0].state", equalTo("logged-out"));
             b.device().awaitCall("call.offer", callId, "ringing");
@@ -616,6 +591,23 @@ class QueueTest {
             given().auth().oauth2(ADMIN).when().delete("/v1/queues/" + q).then().statusCode(204);
             given().auth().oauth2(ADMIN).when().get("/v1/queues/" + q).then().statusCode(404);
         }
+    }
+
+    /** Both agents log in to a longest-idle queue, {@code a} idle longer; the caller enters and a is offered. */
+    private UUID offerToTheFirstOfTwo(UUID q, User a, User b, User caller) throws Exception {
+        login(a, q);
+        login(b, q);
+        preferAgent(q, "last_call_ended_at", a.id());
+        UUID callId = enter(caller, q);
+        a.device().awaitCall("call.offer", callId, "ringing");
+        return callId;
+    }
+
+    /** Makes {@code first} the agent a time-based strategy prefers: its column an hour ago, the others' a minute. */
+    private void preferAgent(UUID q, String column, UUID first) throws Exception {
+        count(pool, "WITH u AS (UPDATE queue_members SET " + column + " = CASE account_id WHEN $2 THEN "
+                + "now() - interval '1 hour' ELSE now() - interval '1 minute' END WHERE queue_id = $1 RETURNING 1) "
+                + "SELECT count(*) FROM u", q, first);
     }
 
     private static void badQueue(Map<String, Object> body, String field) {

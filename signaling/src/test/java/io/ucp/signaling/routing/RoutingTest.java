@@ -236,7 +236,7 @@ class RoutingTest {
         try (User alice = user(channel, 1); User bob = user(channel, 1)) {
             UUID callId = call(alice, bob);
             expireTimer(callId);
-            CallTestSupport.raceTwoPollers(timers);
+            CallTestSupport.raceTwice(timers::fireDue);
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = $1 AND state = 'ended'", callId) == 1);
             assertEvents(pool, callId, "call.created", "call.ringing", "call.ended");
