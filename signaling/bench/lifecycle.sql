@@ -12,10 +12,10 @@ WITH c AS (INSERT INTO call_sessions (id, direction, state, end_cause, caller_ac
         now() + interval '30 seconds', NULL, '{}'::jsonb, now(), now(), NULL, now(), 1, NULL, NULL, NULL)
     ON CONFLICT DO NOTHING RETURNING id),
 r AS (INSERT INTO call_routing (id, call_id, attempt_no, rule_id, step, target_type, target, started_at, ended_at,
-        outcome, reason)
+        outcome, reason, queue_id)
     SELECT x.id, (:call_id)::uuid, x.attempt_no + coalesce((SELECT max(attempt_no) FROM call_routing
         WHERE call_id = (:call_id)::uuid), 0), x.rule_id, x.step, x.target_type, x.target, x.started_at, x.ended_at,
-        x.outcome, x.reason
+        x.outcome, x.reason, (x.target ->> 'queueId')::uuid
     FROM jsonb_to_recordset(jsonb_build_array(jsonb_build_object('id', (:routing)::uuid, 'attempt_no', 1,
         'target_type', 'devices', 'target', jsonb_build_object('accountId', (:callee)::uuid), 'started_at', now())))
         AS x(id uuid, attempt_no int, rule_id uuid, step int, target_type text, target jsonb,

@@ -167,7 +167,7 @@ public final class CallMachine {
         throw illegal(call, action, null);
     }
 
-    static ProblemException illegal(Call call, String action, String why) {
+    public static ProblemException illegal(Call call, String action, String why) {
         return ProblemException.conflict("Cannot " + action + ": the call is " + call.state()
                 + (why == null ? "" : " and " + why) + " (current state: " + call.state() + ", version "
                 + call.version() + ")");

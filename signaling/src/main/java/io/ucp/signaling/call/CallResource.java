@@ -41,11 +41,18 @@ public class CallResource {
 
     @POST
     @ResponseStatus(201)
-    @Operation(summary = "Call a user (rings their devices by their routing rules) or an E.164 number (via a trunk)")
+    @Operation(summary = "Call a user (rings their devices by their routing rules), an E.164 number (via a trunk) "
+            + "or a call queue (toQueueId: wait there for an agent)")
     public Uni<CallView> originate(@Valid @NotNull OriginateRequest request,
             @HeaderParam(Idempotency.HEADER) String key) {
-        if ((request.toAccountId() == null) == (request.toNumber() == null)) {
-            throw ProblemException.badRequest("toAccountId", "give exactly one of toAccountId and toNumber");
+        int targets = (request.toAccountId() == null ? 0 : 1) + (request.toNumber() == null ? 0 : 1)
+                + (request.toQueueId() == null ? 0 : 1);
+        if (targets != 1) {
+            throw ProblemException.badRequest("toAccountId", "give exactly one of toAccountId, toNumber and toQueueId");
+        }
+        if (request.toQueueId() != null) {
+            return calls.originateToQueue(actor(), request.deviceId(), request.toQueueId(),
+                    Idempotency.of(key, "originate-queue", request.deviceId(), request.toQueueId()));
         }
         Idempotency idem = Idempotency.of(key, "originate", request.deviceId(), request.toAccountId(),
                 request.toNumber());

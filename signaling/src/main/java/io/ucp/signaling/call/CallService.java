@@ -16,6 +16,7 @@ import io.ucp.signaling.routing.RoutingEngine;
 import io.ucp.signaling.routing.RuleReader;
 import io.ucp.signaling.routing.Step;
 import io.ucp.signaling.platform.problem.ProblemException;
+import io.ucp.signaling.queue.QueueEngine;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -64,11 +65,13 @@ public class CallService {
     private final AccountCopies copies;
     private final TrunkRoutes trunks;
     private final ActiveCallCache cache;
+    private final QueueEngine queues;
     private final String topic;
 
     public CallService(Pool pool, CallStore store, DeviceRegistry devices, ObjectMapper mapper,
             SignalingConfig config, AccountCopies copies, TrunkRoutes trunks, ActiveCallCache cache,
-            @ConfigProperty(name = "ucp.topics.call-events") String topic) {
+            QueueEngine queues, @ConfigProperty(name = "ucp.topics.call-events") String topic) {
+        this.queues = queues;
         this.copies = copies;
         this.cache = cache;
         this.trunks = trunks;
@@ -105,6 +108,22 @@ public class CallService {
         }
         return place(actor, new Dial(UUID.randomUUID(), "outbound", actor.id(), actor.id(), deviceId, null, "number",
                 null, number, null), idem);
+    }
+
+    /** A call from one of the caller's connected devices into a queue: the caller waits there for an agent. */
+    public Uni<CallView> originateToQueue(Actor actor, UUID deviceId, UUID queueId, Idempotency idem) {
+        if (!devices.isConnectedBy(deviceId, actor.id())) {
+            return Uni.createFrom().failure(unprocessable("deviceId",
+                    "is not a device of yours connected to the device channel"));
+        }
+        return pool.preparedQuery("SELECT 1 FROM call_queues WHERE id = $1").execute(Tuple.of(queueId))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("Queue");
+                    }
+                    return place(actor, new Dial(UUID.randomUUID(), "internal", actor.id(), actor.id(), deviceId,
+                            null, "queue", null, null, null, queueId), idem);
+                });
     }
 
     /** A trunk reports a call from outside to a number; it enters the routing of the user who owns the number. */
@@ -158,7 +177,7 @@ public class CallService {
                 null, null, null);
         Call created = new Call(dial.callId(), dial.direction(), CREATED, null, dial.callerAccountId(),
                 dial.callerDeviceId(), dial.callerNumber(), dial.calleeKind(), callee, dial.calleeNumber(), null, now,
-                null, null, null, null, null, "[]", 0, List.of(callerLeg), null);
+                null, null, null, null, null, "[]", 0, List.of(callerLeg), null, null);
         List<Attempt> attempts = new ArrayList<>();
         UUID ringingAttempt = null;
         UUID trunkDevice = dial.trunkDeviceId();
@@ -178,7 +197,9 @@ public class CallService {
             last = created.ended(CallStates.BUSY, now);
         } else {
             RoutingEngine.Outcome outcome;
-            if (callee == null) {
+            if (dial.queueId() != null) {
+                outcome = new RoutingEngine.Outcome(List.of(), null, null, List.of(), Step.queue(dial.queueId()));
+            } else if (callee == null) {
                 outcome = trunks.route(dial.calleeNumber(), now);
                 if (outcome.ringing()) {
                     trunkDevice = outcome.ringingLegs().get(0).deviceId();
@@ -189,6 +210,9 @@ public class CallService {
                 outcome = RoutingEngine.run(plan, 1, callee, devices::devicesOf, now);
             }
             attempts.addAll(outcome.attempts());
+            if (outcome.queued()) {
+                return createQueued(dial, created, trunkDevice, attempts, outcome.queue(), idem, replayKey, now);
+            }
             if (outcome.ringing()) {
                 List<Leg> legs = new ArrayList<>();
                 legs.add(callerLeg);
@@ -213,6 +237,29 @@ public class CallService {
                     }
                     return store.originateReplay(pool, dial.callerAccountId(), dial.trunkDeviceId(), idem.key(),
                             replayKey).map(stored -> replayed(stored, idem));
+                });
+    }
+
+    /**
+     * A call whose plan leads into a queue: inserted in state routing (call.created), then it enters the queue in
+     * the same transaction (queue.entered, or where a full queue overflows to).
+     */
+    private Uni<CallView> createQueued(Dial dial, Call created, UUID trunkDevice, List<Attempt> attempts, Step queue,
+            Idempotency idem, String replayKey, OffsetDateTime now) {
+        Call routing = created.withState(CallStates.ROUTING);
+        QueueEngine.After after = queues.newAfter();
+        List<Object> events = List.of(event("call.created", view(created)));
+        return pool.withTransaction(conn -> store.originate(conn, routing, trunkDevice,
+                idem == null ? null : idem.key(), null, attempts, null, events)
+                .chain(won -> won ? queues.enter(conn, routing, routing, queue, null, null, List.of(), now, idem,
+                        replayKey, after) : Uni.createFrom().<Call>nullItem()))
+                .chain(entered -> {
+                    if (entered == null) {
+                        return store.originateReplay(pool, dial.callerAccountId(), dial.trunkDeviceId(), idem.key(),
+                                replayKey).map(stored -> replayed(stored, idem));
+                    }
+                    queues.run(after);
+                    return Uni.createFrom().item(view(entered));
                 });
     }
 
@@ -355,6 +402,9 @@ public class CallService {
                 return Uni.createFrom().nullItem();
             }
             Call call = loaded.call();
+            if (call.queueId() != null) {
+                return queues.fireTimer(locked, call);
+            }
             if (CallMachine.transferRinging(call)) {
                 OffsetDateTime now = now();
                 Change change = new Change(call.ended(CallStates.NO_ANSWER, now).nextVersion(), "call.ended",
@@ -370,7 +420,18 @@ public class CallService {
             }
             return store.lastAttempt(locked, callId).chain(last -> {
                 OffsetDateTime now = now();
-                Change change = nextStep(call, last, CallStates.NO_ANSWER, "no device answered in time", now);
+                RoutingEngine.Outcome next = RoutingEngine.run(last == null ? List.of() : last.remaining(), 1,
+                        call.calleeAccountId(), devices::devicesOf, now);
+                if (next.queued()) {
+                    // The plan's next step is a queue: the rung legs end and the caller enters it.
+                    QueueEngine.After after = queues.newAfter();
+                    Call rang = call.mapLegs(l -> !l.isCaller() && l.live() ? l.ended(CallStates.NO_ANSWER, now) : l)
+                            .withTimer(null, null);
+                    return queues.enter(locked, call, rang, next.queue(), CallStates.NO_ANSWER,
+                            "no device answered in time", next.attempts(), now, null, null, after)
+                            .map(entered -> entered == null ? null : (Runnable) () -> queues.run(after));
+                }
+                Change change = nextStep(call, next, CallStates.NO_ANSWER, "no device answered in time", now);
                 CallView view = view(change.after());
                 return store.write(locked, call, change, now, null, null, events(change, view))
                         .map(won -> won ? () -> notifyDevices(call, change.after(), view).subscribe().with(ok -> { }) : null);
@@ -379,11 +440,9 @@ public class CallService {
     }
 
     /** The ringing legs ended with {@code outcome}: ring the plan's next step, or end the call. */
-    private Change nextStep(Call call, CallStore.LastAttempt last, String outcome, String reason, OffsetDateTime now) {
+    private Change nextStep(Call call, RoutingEngine.Outcome next, String outcome, String reason,
+            OffsetDateTime now) {
         Call rang = call.mapLegs(l -> !l.isCaller() && l.live() ? l.ended(outcome, now) : l);
-        List<Step> remaining = last == null ? List.of() : last.remaining();
-        RoutingEngine.Outcome next = RoutingEngine.run(remaining, 1,
-                call.calleeAccountId(), devices::devicesOf, now);
         if (next.ringing()) {
             List<Leg> legs = new ArrayList<>(rang.legs());
             legs.addAll(next.ringingLegs());
@@ -391,7 +450,7 @@ public class CallService {
                     call.callerDeviceId(), call.callerNumber(), call.calleeKind(), call.calleeAccountId(),
                     call.calleeNumber(), call.queueId(), call.createdAt(), call.ringingAt(), null, null,
                     CallStates.RING_TIMEOUT, now.plus(next.ringFor()), call.recordingsJson(), call.version(), legs,
-                    call.transfer());
+                    call.transfer(), call.lastQueueId());
             return new Change(after.nextVersion(), "call.ringing", outcome, reason, next.attempts(),
                     RoutingEngine.openAttempt(next));
         }
@@ -403,7 +462,7 @@ public class CallService {
         return new Call(c.id(), c.direction(), c.state(), c.endCause(), c.callerAccountId(), c.callerDeviceId(),
                 c.callerNumber(), c.calleeKind(), c.calleeAccountId(), c.calleeNumber(), c.queueId(), c.createdAt(),
                 c.ringingAt(), c.answeredAt(), c.endedAt(), kind, at, c.recordingsJson(), c.version(), c.legs(),
-                c.transfer());
+                c.transfer(), c.lastQueueId());
     }
 
     /** Billing refused the account: its active calls end with {@code cause}. Calls already ended are left alone. */
@@ -465,7 +524,12 @@ public class CallService {
                 return Uni.createFrom().item(replayed(loaded.replay(), idem));
             }
             OffsetDateTime now = now();
-            Change change = transition.apply(loaded.call(), now);
+            Call before = loaded.call();
+            Change change = transition.apply(before, now);
+            if (queues.involves(before)) {
+                return queueAction(actor, callId, idem, transition, sideEffect, tries, before, change, now,
+                        replayKey);
+            }
             CallView view = view(change.after());
             String stored = replayKey == null ? null : json(replayEntry(idem, view));
             return store.write(pool, loaded.call(), change, now, replayKey, stored, events(change, view))
@@ -484,6 +548,29 @@ public class CallService {
         });
     }
 
+    /** An action on a queued call or one with an agent: the queue engine adds its meaning and writes it. */
+    private Uni<CallView> queueAction(Actor actor, UUID callId, Idempotency idem,
+            BiFunction<Call, OffsetDateTime, Change> transition, BiConsumer<Call, CallView> sideEffect, int tries,
+            Call before, Change change, OffsetDateTime now, String replayKey) {
+        QueueEngine.Plan plan = queues.plan(before, change, actor.id(), now);
+        CallView view = view(plan.after());
+        String stored = replayKey == null ? null : json(replayEntry(idem, view));
+        QueueEngine.After after = queues.newAfter();
+        return queues.commitAction(before, plan, now, replayKey, stored, after).chain(won -> {
+            if (won) {
+                if (sideEffect != null) {
+                    sideEffect.accept(plan.after(), view);
+                }
+                queues.run(after);
+                return notifyDevices(before, plan.after(), view).replaceWith(view);
+            }
+            if (tries <= 1) {
+                throw ProblemException.conflict("The call keeps changing; try again");
+            }
+            return attempt(actor, callId, idem, transition, sideEffect, tries - 1);
+        });
+    }
+
     static boolean visible(Call call, Actor actor) {
         return actor.admin() || call.isParty(actor.id());
     }
@@ -492,7 +579,7 @@ public class CallService {
      * Tells the devices of the call's legs what changed: newly ringing legs get an offer, the others an update.
      * Legs that had already ended before this change hear nothing more.
      */
-    Uni<Void> notifyDevices(Call before, Call after, CallView view) {
+    public Uni<Void> notifyDevices(Call before, Call after, CallView view) {
         for (Leg leg : after.legs()) {
             Leg previous = before == null ? null
                     : before.legs().stream().filter(l -> l.id().equals(leg.id())).findFirst().orElse(null);
@@ -521,7 +608,7 @@ public class CallService {
         return row;
     }
 
-    CallView view(Call call) {
+    public CallView view(Call call) {
         JsonNode recordings;
         try {
             recordings = mapper.readTree(call.recordingsJson() == null ? "[]" : call.recordingsJson());
@@ -531,11 +618,11 @@ public class CallService {
         return CallView.of(call, recordings);
     }
 
-    static Map<String, Object> replayEntry(Idempotency idem, CallView view) {
+    public static Map<String, Object> replayEntry(Idempotency idem, CallView view) {
         return Map.of("h", idem.hash(), "r", view);
     }
 
-    CallView replayed(String stored, Idempotency idem) {
+    public CallView replayed(String stored, Idempotency idem) {
         try {
             JsonNode entry = mapper.readTree(stored);
             if (!idem.hash().equals(entry.path("h").asText())) {
@@ -551,12 +638,12 @@ public class CallService {
         return store.json(value);
     }
 
-    static ProblemException unprocessable(String field, String message) {
+    public static ProblemException unprocessable(String field, String message) {
         return new ProblemException(422, "unprocessable", "Unprocessable request", field + ": " + message,
                 List.of(new Problem.FieldError(field, message)), null);
     }
 
-    static OffsetDateTime now() {
+    public static OffsetDateTime now() {
         return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     }
 }

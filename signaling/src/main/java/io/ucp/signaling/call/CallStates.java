@@ -17,10 +17,12 @@ public final class CallStates {
     public static final String CANCELLED = "cancelled";
     public static final String FAILED = "failed";
     public static final String INSUFFICIENT_FUNDS = "insufficient-funds";
+    public static final String TIMEOUT = "timeout";
 
     public static final String ANSWERED = "answered";
 
     public static final String RING_TIMEOUT = "ring-timeout";
+    public static final String QUEUE_MAX_WAIT = "queue-max-wait";
 
     private CallStates() {
     }

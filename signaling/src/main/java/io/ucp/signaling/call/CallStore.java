@@ -30,7 +30,7 @@ public class CallStore {
     static final String COLUMNS = "c.id, c.direction, c.state, c.end_cause, c.caller_account_id, c.caller_device_id, "
             + "c.caller_number, c.callee_kind, c.callee_account_id, c.callee_number, c.queue_id, c.created_at, "
             + "c.ringing_at, c.answered_at, c.ended_at, c.timer_kind, c.timer_at, c.recordings::text AS recordings, "
-            + "c.version, c.transfer::text AS transfer, (SELECT json_agg(json_build_object('id', l.id, 'role', l.role, 'state', l.state, "
+            + "c.version, c.transfer::text AS transfer, c.last_queue_id, (SELECT json_agg(json_build_object('id', l.id, 'role', l.role, 'state', l.state, "
             + "'endCause', l.end_cause, 'accountId', l.account_id, 'deviceId', l.device_id, 'number', l.number, "
             + "'muted', l.muted, 'createdAt', l.created_at, 'ringingAt', l.ringing_at, 'answeredAt', l.answered_at, "
             + "'endedAt', l.ended_at) ORDER BY l.created_at, l.role <> 'caller', l.id)::text "
@@ -52,10 +52,11 @@ public class CallStore {
             + "FROM jsonb_to_recordset($%d::text::jsonb) AS x(event_id uuid, topic text, event_key text, "
             + "event_type text, subject text, payload jsonb) WHERE EXISTS (SELECT 1 FROM c))";
 
+    // Queue visits and agent offers name their queue in the target: it becomes call_routing.queue_id (statistics).
     private static final String ROUTING_COLUMNS = "(id, call_id, attempt_no, rule_id, step, target_type, target, "
-            + "started_at, ended_at, outcome, reason) SELECT x.id, $1, x.attempt_no + coalesce((SELECT max(attempt_no) "
+            + "started_at, ended_at, outcome, reason, queue_id) SELECT x.id, $1, x.attempt_no + coalesce((SELECT max(attempt_no) "
             + "FROM call_routing WHERE call_id = $1), 0), x.rule_id, x.step, x.target_type, "
-            + "x.target, x.started_at, x.ended_at, x.outcome, x.reason FROM jsonb_to_recordset($%d::text::jsonb) AS "
+            + "x.target, x.started_at, x.ended_at, x.outcome, x.reason, (x.target ->> 'queueId')::uuid FROM jsonb_to_recordset($%d::text::jsonb) AS "
             + "x(id uuid, attempt_no int, rule_id uuid, step int, target_type text, target jsonb, started_at timestamptz, "
             + "ended_at timestamptz, outcome text, reason text) WHERE EXISTS (SELECT 1 FROM c)";
 
@@ -248,7 +249,8 @@ public class CallStore {
                 row.getString("callee_number"), row.getUUID("queue_id"), row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("ringing_at"), row.getOffsetDateTime("answered_at"),
                 row.getOffsetDateTime("ended_at"), row.getString("timer_kind"), row.getOffsetDateTime("timer_at"),
-                row.getString("recordings"), row.getLong("version"), legs, transfer(row.getString("transfer")));
+                row.getString("recordings"), row.getLong("version"), legs, transfer(row.getString("transfer")),
+                row.getUUID("last_queue_id"));
     }
 
     private Transfer transfer(String json) {
@@ -263,7 +265,7 @@ public class CallStore {
         return rows.iterator().next().getLong("won") == 1;
     }
 
-    String json(Object value) {
+    public String json(Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -20,8 +20,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class CallTimers {
 
-    private static final String DUE = "SELECT id FROM call_sessions WHERE timer_at <= $1 ORDER BY timer_at "
-            + "LIMIT $2 FOR UPDATE SKIP LOCKED";
+    // timer_at: ring timeout or a queue's max wait; offer_timer_at: the offer timeout of a queued call's agent.
+    private static final String DUE = "SELECT id FROM call_sessions WHERE timer_at <= $1 OR offer_timer_at <= $1 "
+            + "ORDER BY least(timer_at, offer_timer_at) LIMIT $2 FOR UPDATE SKIP LOCKED";
 
     private final Pool pool;
     private final CallService calls;

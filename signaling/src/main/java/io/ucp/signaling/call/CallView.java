@@ -9,14 +9,15 @@ import java.util.UUID;
 
 /**
  * A call as the API returns it and as every call.events event carries it in {@code data.call} (the contract's
- * snapshot; consumers drop a snapshot whose version is older than one they already applied).
+ * snapshot; consumers drop a snapshot whose version is older than one they already applied). {@code queueId} is the
+ * queue the call waits in or last went through; {@code waitingInQueue} is true while the caller waits there.
  */
 @RegisterForReflection
 public record CallView(UUID callId, String direction, String state, String endCause, UUID callerAccountId,
         UUID callerDeviceId, String callerNumber, UUID calleeAccountId, String calleeNumber, String calleeKind,
         UUID payingAccountId, UUID queueId, OffsetDateTime createdAt, OffsetDateTime ringingAt,
         OffsetDateTime answeredAt, OffsetDateTime endedAt, long durationSeconds, long billableSeconds,
-        List<LegView> legs, Transfer transfer, JsonNode recordings, long version) {
+        List<LegView> legs, Transfer transfer, JsonNode recordings, long version, boolean waitingInQueue) {
 
     @RegisterForReflection
     public record LegView(UUID legId, UUID accountId, UUID deviceId, String role, String state, String endCause,
@@ -36,7 +37,9 @@ public record CallView(UUID callId, String direction, String state, String endCa
                 l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt())).toList();
         return new CallView(call.id(), call.direction(), call.state(), call.endCause(), call.callerAccountId(),
                 call.callerDeviceId(), call.callerNumber(), call.calleeAccountId(), call.calleeNumber(),
-                call.calleeKind(), paying, call.queueId(), call.createdAt(), call.ringingAt(), call.answeredAt(),
-                call.endedAt(), duration, billable, legs, call.transfer(), recordings, call.version());
+                call.calleeKind(), paying, call.queueId() != null ? call.queueId() : call.lastQueueId(),
+                call.createdAt(), call.ringingAt(), call.answeredAt(),
+                call.endedAt(), duration, billable, legs, call.transfer(), recordings, call.version(),
+                call.queueId() != null);
     }
 }

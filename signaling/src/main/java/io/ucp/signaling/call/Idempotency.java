@@ -37,7 +37,7 @@ public record Idempotency(String key, String hash) {
         }
     }
 
-    String storeKey(Actor actor) {
+    public String storeKey(Actor actor) {
         return actor.id() + ":" + key;
     }
 }

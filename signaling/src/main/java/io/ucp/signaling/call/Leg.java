@@ -10,9 +10,15 @@ public record Leg(UUID id, String role, String state, String endCause, UUID acco
 
     public static final String CALLER = "caller";
     public static final String CALLEE = "callee";
+    /** A queue agent offered (ringing) or answering a queued call. */
+    public static final String AGENT = "agent";
 
     public boolean live() {
         return !CallStates.ENDED.equals(state);
+    }
+
+    public boolean isAgent() {
+        return AGENT.equals(role);
     }
 
     public boolean isCaller() {

@@ -56,6 +56,21 @@ public class AccountCopies {
                 text(found.get(presence), DEFAULT_PRESENCE)));
     }
 
+    /** presence's state of each account (offline when unknown, as identity's default), read with one MGET. */
+    public Uni<java.util.Map<UUID, String>> presenceOf(java.util.List<UUID> accounts) {
+        if (accounts.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        String[] keys = accounts.stream().map(a -> key("presence", a)).toArray(String[]::new);
+        return values.mget(keys).map(found -> {
+            java.util.Map<UUID, String> states = new java.util.HashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                states.put(accounts.get(i), text(found.get(keys[i]), DEFAULT_PRESENCE));
+            }
+            return states;
+        });
+    }
+
     /** identity's profile.updated timeZone (IANA id). */
     public Uni<Void> setTimeZone(UUID account, long sequence, String zone) {
         return putIfNewer(key("zone", account), sequence, zone == null || zone.isBlank()

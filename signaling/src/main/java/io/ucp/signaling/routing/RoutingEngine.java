@@ -17,15 +17,29 @@ import java.util.function.Function;
  * outside number ends the plan with a failed attempt (reason recorded): an outside leg goes through a trunk chosen
  * by TrunkRoutes and is paid by the account that forwards it, but a call to a user carries neither a trunk device
  * nor a paying callee (both are fixed when an outbound call is created, and this engine also runs from the ring
- * timer), so signaling cannot place that leg without billing the wrong account.
+ * timer), so signaling cannot place that leg without billing the wrong account. A queue step hands the call to the
+ * queue engine ({@link Outcome#queue()}).
  */
 public final class RoutingEngine {
 
-    /** What the plan led to: new ringing legs (with their timeout), or the end cause, plus every attempt made. */
-    public record Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts) {
+    /**
+     * What the plan led to: new ringing legs (with their timeout), a queue to enter ({@code queue}, the step; the
+     * queue visit is recorded by the queue engine, which knows whether the queue exists and has room), or the end
+     * cause, plus every attempt made.
+     */
+    public record Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts,
+            Step queue) {
+
+        public Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts) {
+            this(ringingLegs, ringFor, endCause, attempts, null);
+        }
 
         public boolean ringing() {
             return !ringingLegs.isEmpty();
+        }
+
+        public boolean queued() {
+            return queue != null;
         }
     }
 
@@ -81,9 +95,8 @@ public final class RoutingEngine {
                     return new Outcome(List.of(), null, cause, attempts);
                 }
                 case Step.QUEUE -> {
-                    target.put("queueId", step.queueId());
-                    attempts.add(new Attempt(id, attemptNo++, step.ruleId(), step.position(), "queue", target, now,
-                            now, CallStates.FAILED, "queues are not served by this version of signaling"));
+                    // As in identity's resolve, a queue ends the plan: the caller waits there for an agent.
+                    return new Outcome(List.of(), null, null, attempts, step);
                 }
                 default -> {
                     // RuleReader only produces the types above.

@@ -21,6 +21,15 @@ public record Step(UUID ruleId, Integer position, String type, List<UUID> device
     /** The engine's name for a forward whose target is {@code toNumber}. */
     static final String FORWARD_NUMBER = "forward-number";
 
+    public static Step queue(UUID queueId) {
+        return new Step(null, null, QUEUE, null, null, null, queueId, null, null);
+    }
+
+    /** Rings another user's connected devices (a queue's overflow to a user). */
+    public static Step forward(UUID account, int timeoutSeconds) {
+        return new Step(null, null, FORWARD, null, timeoutSeconds, account, null, null, null);
+    }
+
     public static Step ringAll(int timeoutSeconds) {
         return new Step(null, null, RING, null, timeoutSeconds, null, null, null, null);
     }

@@ -73,6 +73,19 @@ public final class CallTestSupport {
         return request.when().post("/v1/calls/" + callId + "/" + action).then();
     }
 
+    /** Runs a poll twice at once, as two instances of the service would (e.g. {@code timers::fireDue}). */
+    public static <T> void raceTwice(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> poll) throws Exception {
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var one = threads.submit(() -> await(poll));
+            var two = threads.submit(() -> await(poll));
+            one.get();
+            two.get();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     /** Runs a reactive pipeline on a fresh Vert.x context and waits for it. */
     public static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> pipeline) throws Exception {
         try {

@@ -40,8 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -238,15 +236,7 @@ class RoutingTest {
         try (User alice = user(channel, 1); User bob = user(channel, 1)) {
             UUID callId = call(alice, bob);
             expireTimer(callId);
-            var threads = Executors.newFixedThreadPool(2);
-            try {
-                Future<Integer> one = threads.submit(() -> CallTestSupport.await(timers::fireDue));
-                Future<Integer> two = threads.submit(() -> CallTestSupport.await(timers::fireDue));
-                one.get();
-                two.get();
-            } finally {
-                threads.shutdownNow();
-            }
+            CallTestSupport.raceTwice(timers::fireDue);
             await().atMost(Duration.ofSeconds(10)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = $1 AND state = 'ended'", callId) == 1);
             assertEvents(pool, callId, "call.created", "call.ringing", "call.ended");
