@@ -478,8 +478,10 @@ public class CallService {
                             if (CallStates.ENDED.equals(call.state())) {
                                 throw CallMachine.illegal(call, "end", null);
                             }
-                            return new Change(call.ended(cause, now).nextVersion(), "call.ended", cause,
-                                    "ended by billing");
+                            // The end cause (e.g. insufficient-funds) is not a routing outcome: an attempt still
+                            // ringing failed, and says why.
+                            return new Change(call.ended(cause, now).nextVersion(), "call.ended", CallStates.FAILED,
+                                    "ended by billing (" + cause + ")");
                         }, null).replaceWithVoid().onFailure(ProblemException.class).recoverWithNull());
                     }
                     return chain;

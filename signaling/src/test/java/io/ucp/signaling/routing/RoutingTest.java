@@ -201,7 +201,7 @@ class RoutingTest {
 
     @Test
     void suspendedCalleesAndExhaustedBalancesAreRefused() throws Throwable {
-        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+        try (User alice = user(channel, 1); User bob = user(channel, 1); User carol = user(channel, 1)) {
             publish("identity.events.test", bob.id(), "account.suspended", Map.of("accountId", bob.id().toString()));
             await().atMost(Duration.ofSeconds(20)).until(() -> facts(alice.id(), bob.id()).calleeSuspended());
             String failed = originate(alice, bob.id(), null).statusCode(201).body("endCause", equalTo("failed"))
@@ -212,13 +212,19 @@ class RoutingTest {
 
             UUID active = call(alice, bob);
             action(bob, active, "answer").statusCode(200);
+            // A second call of hers still ringing: billing ends it too (its open routing attempt ends "failed").
+            UUID ringing = call(alice, carol);
             publish("billing.events.test", alice.id(), "balance.exhausted", Map.of("accountId", alice.id().toString(),
                     "balance", "0.00", "currency", "EUR"));
             await().atMost(Duration.ofSeconds(20)).until(() -> count(pool,
-                    "SELECT count(*) FROM call_sessions WHERE id = $1 AND end_cause = 'insufficient-funds'",
-                    active) == 1);
+                    "SELECT count(*) FROM call_sessions WHERE id = ANY($1) AND end_cause = 'insufficient-funds'",
+                    (Object) new UUID[] {active, ringing}) == 2);
             bob.device().awaitCall("call.update", active, "ended");
+            carol.device().awaitCall("call.update", ringing, "ended");
             assertEvents(pool, active, "call.created", "call.ringing", "call.answered", "call.ended");
+            assertEvents(pool, ringing, "call.created", "call.ringing", "call.ended");
+            assertThat(count(pool, "SELECT count(*) FROM call_routing WHERE call_id = $1 AND outcome = 'failed' "
+                    + "AND reason LIKE 'ended by billing%'", ringing)).isEqualTo(1);
             String refused = originate(alice, bob.id(), null).statusCode(201)
                     .body("endCause", equalTo("insufficient-funds")).extract().path("callId");
             assertEvents(pool, UUID.fromString(refused), "call.created", "call.ended");
