@@ -9,7 +9,9 @@ import java.util.UUID;
 /**
  * A CDR before rating, derived from a call.ended snapshot. The paying account rule:
  * <ul>
- * <li>{@code payingAccountId} in the snapshot, when signaling sets it, always wins (it knows who carries a leg);</li>
+ * <li>{@code payingAccountId} in the snapshot, when signaling sets it, always wins (it knows who carries a leg;
+ * signaling names the forwarding callee when routing forwarded a call to an outside number, which is then rated at
+ * that number's rate even on an internal call);</li>
  * <li>outbound and internal calls: the caller;</li>
  * <li>inbound calls from a trunk: free for the callee, except a leg the callee's routing forwarded out to an
  * external number ({@code calleeKind = number} with a callee account), which the callee pays at the forwarded
@@ -55,7 +57,9 @@ public record CdrDraft(UUID id, UUID callId, UUID accountId, boolean charged, St
         if (c.payingAccountId() != null) {
             payer = c.payingAccountId();
             charged = true;
-            destination = INTERNAL.equals(c.direction()) ? INTERNAL : c.calleeNumber();
+            // A call forwarded out to a number is rated at that number's rate, whatever its direction.
+            destination = INTERNAL.equals(c.direction()) && !"number".equals(c.calleeKind()) ? INTERNAL
+                    : c.calleeNumber();
         } else if ("outbound".equals(c.direction()) || INTERNAL.equals(c.direction())) {
             payer = c.callerAccountId();
             charged = true;

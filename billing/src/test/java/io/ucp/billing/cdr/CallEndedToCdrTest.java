@@ -354,7 +354,11 @@ class CallEndedToCdrTest {
         publish(inbound, Fixtures.callEnded(inbound, "inbound", null, "+4930555", bob, "user", t.plusSeconds(1), 100));
         publish(forwarded, Fixtures.callEnded(forwarded, "inbound", null, "+4917012345", bob, "number", t.plusSeconds(2), 100));
         publish(unanswered, Fixtures.callEnded(unanswered, "outbound", alice, "+4930555", null, "number", t.plusSeconds(3), 0));
-        List.of(internal, inbound, forwarded, unanswered).forEach(this::awaitCdr);
+        // Alice calls Bob, whose routing forwards to his mobile: signaling names Bob as payer; the number's rate.
+        UUID internalForwarded = UUID.randomUUID();
+        publish(internalForwarded, Fixtures.callEnded(internalForwarded, "internal", alice, "+4917012345", bob,
+                "number", t.plusSeconds(4), 100).replace("\"payingAccountId\":null", "\"payingAccountId\":\"" + bob + "\""));
+        List.of(internal, inbound, forwarded, unanswered, internalForwarded).forEach(this::awaitCdr);
 
         assertThat(cdrRow(internal)).containsEntry("account_id", alice.toString()).containsEntry("cost", "0")
                 .containsEntry("rate_prefix", "internal");
@@ -364,8 +368,10 @@ class CallEndedToCdrTest {
                 .containsEntry("rate_prefix", "49");
         assertThat(cdrRow(unanswered)).containsEntry("disposition", "no-answer").containsEntry("cost", "0")
                 .containsEntry("billable_seconds", "0");
+        assertThat(cdrRow(internalForwarded)).containsEntry("account_id", bob.toString()).containsEntry("cost", "1")
+                .containsEntry("rate_prefix", "49");
         assertThat(balance(alice)).isEqualByComparingTo("10.00");
-        assertThat(balance(bob)).isEqualByComparingTo("9.00");
+        assertThat(balance(bob)).isEqualByComparingTo("8.00");
     }
 
     @Test

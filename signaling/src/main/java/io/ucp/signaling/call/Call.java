@@ -31,6 +31,16 @@ public record Call(UUID id, String direction, String state, String endCause, UUI
                 recordingsJson, version, legs, transfer, lastQueueId);
     }
 
+    /**
+     * The callee's routing forwarded the call to an outside number: the call now names that number (kind
+     * {@code number}) while keeping the forwarding user as its callee, who pays for the outside leg.
+     */
+    public Call forwardedTo(String number) {
+        return new Call(id, direction, state, endCause, callerAccountId, callerDeviceId, callerNumber, "number",
+                calleeAccountId, number, queueId, createdAt, ringingAt, answeredAt, endedAt, timerKind, timerAt,
+                recordingsJson, version, legs, transfer, lastQueueId);
+    }
+
     public Call answered(OffsetDateTime at) {
         return new Call(id, direction, CallStates.ACTIVE, null, callerAccountId, callerDeviceId, callerNumber,
                 calleeKind, calleeAccountId, calleeNumber, queueId, createdAt, ringingAt, at, endedAt, null, null,

@@ -207,7 +207,11 @@ public class CallService {
             } else {
                 List<Step> plan = RuleReader.plan(facts.calleeRules(), dial.callerNumber(), now.toInstant(),
                         facts.calleeZone(), facts.calleePresence(), (int) config.ringTimeout().toSeconds());
-                outcome = RoutingEngine.run(plan, 1, callee, devices::devicesOf, now);
+                outcome = RoutingEngine.run(plan, 1, callee, devices::devicesOf, number -> trunks.route(number, now),
+                        now);
+                if (outcome.forwardedTo() != null) {
+                    trunkDevice = outcome.ringingLegs().get(0).deviceId();
+                }
             }
             attempts.addAll(outcome.attempts());
             if (outcome.queued()) {
@@ -220,6 +224,9 @@ public class CallService {
                 ringingAttempt = RoutingEngine.openAttempt(outcome);
                 last = created.withState(RINGING).withLegs(legs).ringing(now)
                         .withTimer(CallStates.RING_TIMEOUT, now.plus(outcome.ringFor()));
+                if (outcome.forwardedTo() != null) {
+                    last = last.forwardedTo(outcome.forwardedTo());
+                }
                 secondEvent = "call.ringing";
             } else {
                 last = created.ended(outcome.endCause(), now);
@@ -421,7 +428,7 @@ public class CallService {
             return store.lastAttempt(locked, callId).chain(last -> {
                 OffsetDateTime now = now();
                 RoutingEngine.Outcome next = RoutingEngine.run(last == null ? List.of() : last.remaining(), 1,
-                        call.calleeAccountId(), devices::devicesOf, now);
+                        call.calleeAccountId(), devices::devicesOf, number -> trunks.route(number, now), now);
                 if (next.queued()) {
                     // The plan's next step is a queue: the rung legs end and the caller enters it.
                     QueueEngine.After after = queues.newAfter();
@@ -451,6 +458,9 @@ public class CallService {
                     call.calleeNumber(), call.queueId(), call.createdAt(), call.ringingAt(), null, null,
                     CallStates.RING_TIMEOUT, now.plus(next.ringFor()), call.recordingsJson(), call.version(), legs,
                     call.transfer(), call.lastQueueId());
+            if (next.forwardedTo() != null) {
+                after = after.forwardedTo(next.forwardedTo());
+            }
             return new Change(after.nextVersion(), "call.ringing", outcome, reason, next.attempts(),
                     RoutingEngine.openAttempt(next));
         }

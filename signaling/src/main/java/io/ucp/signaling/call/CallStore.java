@@ -70,7 +70,9 @@ public class CallStore {
     private static final String WRITE = "WITH c AS (UPDATE call_sessions SET state = $3, end_cause = $4::text, "
             + "ringing_at = $5::timestamptz, answered_at = $6::timestamptz, ended_at = $7::timestamptz, "
             + "timer_kind = $8::text, timer_at = $9::timestamptz, version = $10, updated_at = $11, "
-            + "transfer = $20::text::jsonb, recordings = $21::text::jsonb, action_keys = CASE WHEN $12::text IS NULL THEN action_keys "
+            + "transfer = $20::text::jsonb, recordings = $21::text::jsonb, callee_kind = $22, callee_number = $23::text, "
+            + "trunk_device_id = coalesce($24::uuid, trunk_device_id), "
+            + "action_keys = CASE WHEN $12::text IS NULL THEN action_keys "
             + "ELSE action_keys || jsonb_build_object($12::text, $13::text::jsonb) END "
             + "WHERE id = $1 AND version = $2 RETURNING id), "
             + "l AS (UPDATE call_legs AS l SET state = x.state, end_cause = x.end_cause, answered_at = x.answered_at, "
@@ -186,8 +188,18 @@ public class CallStore {
                 change.routingReason(), json(attempts(change.attempts())),
                 json(newLegs(before, after, change.ringingAttempt())), json(events),
                 after.transfer() == null ? null : json(after.transfer()),
-                after.recordingsJson() == null ? "[]" : after.recordingsJson()));
+                after.recordingsJson() == null ? "[]" : after.recordingsJson(), after.calleeKind(),
+                after.calleeNumber(), forwardTrunk(before, after)));
         return client.preparedQuery(WRITE).execute(t).map(CallStore::won);
+    }
+
+    /** The trunk a change forwarded the call out through (the new ringing leg to a number), else null. */
+    private static UUID forwardTrunk(Call before, Call after) {
+        if ("number".equals(before.calleeKind()) || !"number".equals(after.calleeKind())) {
+            return null;
+        }
+        return after.legs().stream().filter(l -> !l.isCaller() && l.live() && l.number() != null)
+                .map(Leg::deviceId).findFirst().orElse(null);
     }
 
     private static List<Map<String, Object>> attempts(List<Attempt> attempts) {

@@ -32,7 +32,11 @@ public record CallView(UUID callId, String direction, String state, String endCa
         long billable = (talked + 999) / 1000;
         // Signaling names a payer only where it knows one: the caller of an internal or outbound call. Who pays for
         // an inbound call (free unless forwarded out) is billing's rule, so it is left to billing.
-        UUID paying = "inbound".equals(call.direction()) ? null : call.callerAccountId();
+        // Who pays (billing rates the call for them): the caller of internal and outbound calls; on inbound calls
+        // billing decides (free for the callee); a callee whose routing forwarded the call to an outside number pays
+        // for that leg, on any call.
+        UUID paying = "number".equals(call.calleeKind()) && call.calleeAccountId() != null ? call.calleeAccountId()
+                : "inbound".equals(call.direction()) ? null : call.callerAccountId();
         List<LegView> legs = call.legs().stream().map(l -> new LegView(l.id(), l.accountId(), l.deviceId(), l.role(),
                 l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt())).toList();
         return new CallView(call.id(), call.direction(), call.state(), call.endCause(), call.callerAccountId(),

@@ -14,11 +14,10 @@ import java.util.function.Function;
 /**
  * Runs a routing plan from a given step until something rings or the plan ends. A ring/forward step whose target
  * has no connected device is recorded as an attempt with outcome no-answer and skipped at once. A forward to an
- * outside number ends the plan with a failed attempt (reason recorded): an outside leg goes through a trunk chosen
- * by TrunkRoutes and is paid by the account that forwards it, but a call to a user carries neither a trunk device
- * nor a paying callee (both are fixed when an outbound call is created, and this engine also runs from the ring
- * timer), so signaling cannot place that leg without billing the wrong account. A queue step hands the call to the
- * queue engine ({@link Outcome#queue()}).
+ * outside number rings a trunk chosen by the outbound route table ({@code outside}; the call then names that number
+ * as its callee and the forwarding user as its payer, see {@link Outcome#forwardedTo()}); with no trunk connected the
+ * call ends failed, as an outbound call does. A queue step hands the call to the queue engine
+ * ({@link Outcome#queue()}).
  */
 public final class RoutingEngine {
 
@@ -28,10 +27,15 @@ public final class RoutingEngine {
      * cause, plus every attempt made.
      */
     public record Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts,
-            Step queue) {
+            Step queue, String forwardedTo) {
 
         public Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts) {
-            this(ringingLegs, ringFor, endCause, attempts, null);
+            this(ringingLegs, ringFor, endCause, attempts, null, null);
+        }
+
+        public Outcome(List<Leg> ringingLegs, Duration ringFor, String endCause, List<Attempt> attempts,
+                Step queue) {
+            this(ringingLegs, ringFor, endCause, attempts, queue, null);
         }
 
         public boolean ringing() {
@@ -46,8 +50,18 @@ public final class RoutingEngine {
     private RoutingEngine() {
     }
 
+    /** A plan whose forwards to outside numbers are not dialled (recorded as failed, with the reason). */
     public static Outcome run(List<Step> steps, int nextAttemptNo, UUID dialed,
             Function<UUID, List<UUID>> connectedDevices, OffsetDateTime now) {
+        return run(steps, nextAttemptNo, dialed, connectedDevices, null, now);
+    }
+
+    /**
+     * @param outside the outbound route table (number → a ringing trunk leg, or the failed attempt saying why); null
+     *        when forwards to outside numbers are not placed from here
+     */
+    public static Outcome run(List<Step> steps, int nextAttemptNo, UUID dialed,
+            Function<UUID, List<UUID>> connectedDevices, Function<String, Outcome> outside, OffsetDateTime now) {
         List<Attempt> attempts = new ArrayList<>();
         int attemptNo = nextAttemptNo;
         for (int i = 0; i < steps.size(); i++) {
@@ -59,11 +73,24 @@ public final class RoutingEngine {
                     : step.type();
             switch (kind) {
                 case Step.FORWARD_NUMBER -> {
-                    target.put("number", step.toNumber());
-                    attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), "number", target, now,
-                            now, CallStates.FAILED, "forwarding to an outside number is not supported: a call to a user "
-                                    + "has no trunk leg nor a paying callee"));
-                    return new Outcome(List.of(), null, CallStates.FAILED, attempts);
+                    if (outside == null) {
+                        target.put("number", step.toNumber());
+                        attempts.add(new Attempt(id, attemptNo, step.ruleId(), step.position(), "number", target,
+                                now, now, CallStates.FAILED, "forwarding to an outside number is not placed here"));
+                        return new Outcome(List.of(), null, CallStates.FAILED, attempts);
+                    }
+                    Outcome trunk = outside.apply(step.toNumber());
+                    Attempt routed = trunk.attempts().get(0);
+                    target.putAll(routed.target());
+                    target.put("remaining", remaining);
+                    attempts.add(new Attempt(routed.id(), attemptNo, step.ruleId(), step.position(), "number", target,
+                            now, routed.endedAt(), routed.outcome(), routed.reason()));
+                    if (!trunk.ringing()) {
+                        return new Outcome(List.of(), null, trunk.endCause(), attempts);
+                    }
+                    Duration ringFor = step.timeoutSeconds() == null ? trunk.ringFor()
+                            : Duration.ofSeconds(step.timeoutSeconds());
+                    return new Outcome(trunk.ringingLegs(), ringFor, null, attempts, null, step.toNumber());
                 }
                 case Step.RING, Step.FORWARD -> {
                     UUID account = Step.RING.equals(step.type()) ? dialed : step.toAccountId();

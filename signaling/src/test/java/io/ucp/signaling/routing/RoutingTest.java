@@ -8,6 +8,7 @@ import static io.ucp.signaling.call.CallTestSupport.originate;
 import static io.ucp.signaling.call.CallTestSupport.rows;
 import static io.ucp.signaling.call.CallTestSupport.user;
 import static io.ucp.signaling.routing.IdentityRules.forwardTo;
+import static io.ucp.signaling.routing.IdentityRules.forwardToNumber;
 import static io.ucp.signaling.routing.IdentityRules.none;
 import static io.ucp.signaling.routing.IdentityRules.prefixes;
 import static io.ucp.signaling.routing.IdentityRules.presence;
@@ -27,11 +28,14 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.signaling.call.CallTestSupport;
 import io.ucp.signaling.call.CallTestSupport.User;
 import io.ucp.signaling.call.CallTimers;
+import io.ucp.signaling.device.DeviceClient;
+import io.ucp.signaling.platform.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -39,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -106,6 +111,59 @@ class RoutingTest {
             assertThat(attempts.get(1).getString("target_type")).isEqualTo("user");
             assertThat(attempts.get(1).getString("account")).isEqualTo(carol.id().toString());
             assertThat(attempts.get(1).getString("outcome")).isEqualTo("answered");
+        }
+    }
+
+    @Test
+    void aForwardToAnOutsideNumberRingsATrunkAndTheForwardingUserPaysForIt() throws Throwable {
+        // The test profile's route table: +4930 → trunk 30a1 (connected here), +49 → 49a1 (never connected).
+        UUID trunkAccount = UUID.fromString("00000000-0000-4000-8000-00000000a11a");
+        UUID berlin = UUID.fromString("00000000-0000-4000-8000-0000000030a1");
+        String trunkToken = TestTokens.token(trunkAccount, UUID.randomUUID().toString(), Set.of("gateway"),
+                Instant.now(), "test-keys/jwt-private.pem", TestTokens.ISSUER, TestTokens.AUDIENCE);
+        try (User alice = user(channel, 1); User bob = user(channel, 1); User dave = user(channel, 0);
+                DeviceClient trunk = DeviceClient.connectTrunk(channel, trunkAccount, berlin, trunkToken)) {
+            UUID forwardRule = UUID.randomUUID();
+            publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0, none(), ring(25)),
+                    rule(forwardRule, 1, none(), forwardToNumber("+4930555123"))));
+            awaitRules(bob.id(), 2);
+
+            // Bob does not answer; his rule forwards the call to his mobile through the Berlin trunk.
+            UUID callId = call(alice, bob);
+            bob.device().awaitCall("call.offer", callId, "ringing");
+            expireTimer(callId);
+            var offer = trunk.awaitCall("call.offer", callId, "ringing");
+            assertThat(offer.path("call").path("calleeKind").asText()).isEqualTo("number");
+            assertThat(offer.path("call").path("calleeNumber").asText()).isEqualTo("+4930555123");
+            assertThat(offer.path("call").path("calleeAccountId").asText()).isEqualTo(bob.id().toString());
+            assertThat(offer.path("call").path("payingAccountId").asText()).isEqualTo(bob.id().toString());
+            trunk.send(Map.of("type", "answer", "callId", callId.toString()));
+            alice.device().awaitCall("call.update", callId, "active");
+            action(alice, callId, "hangup").statusCode(200);
+            assertEvents(pool, callId, "call.created", "call.ringing", "call.ringing", "call.answered", "call.ended");
+            List<Row> attempts = rows(pool, "SELECT rule_id, target_type, outcome, target ->> 'trunkDeviceId' AS trunk "
+                    + "FROM call_routing WHERE call_id = $1 ORDER BY attempt_no", callId);
+            assertThat(attempts).extracting(r -> r.getString("outcome")).containsExactly("no-answer", "answered");
+            assertThat(attempts.get(1).getUUID("rule_id")).isEqualTo(forwardRule);
+            assertThat(attempts.get(1).getString("target_type")).isEqualTo("number");
+            assertThat(attempts.get(1).getString("trunk")).isEqualTo(berlin.toString());
+            Row stored = rows(pool, "SELECT callee_kind, callee_number, trunk_device_id FROM call_sessions "
+                    + "WHERE id = $1", callId).get(0);
+            assertThat(stored.getString("callee_kind")).isEqualTo("number");
+            assertThat(stored.getString("callee_number")).isEqualTo("+4930555123");
+            assertThat(stored.getUUID("trunk_device_id")).isEqualTo(berlin);
+            // The call.ended billing rates: paid by Bob (who forwarded it out), at the number's rate.
+            assertThat(rows(pool, "SELECT payload -> 'call' ->> 'payingAccountId' AS payer FROM outbox_events "
+                    + "WHERE event_key = $1 AND event_type = 'call.ended'", callId.toString()).get(0)
+                    .getString("payer")).isEqualTo(bob.id().toString());
+
+            // With no trunk up for the number (+49 → 49a1), an offline callee's forward ends the call failed at once.
+            publishRules(dave.id(), List.of(rule(UUID.randomUUID(), 0, none(), forwardToNumber("+4940123456"))));
+            awaitRules(dave.id(), 1);
+            String failed = originate(alice, dave.id(), null).statusCode(201).body("state", equalTo("ended"))
+                    .body("endCause", equalTo("failed")).extract().path("callId");
+            assertThat(rows(pool, "SELECT reason FROM call_routing WHERE call_id = $1", UUID.fromString(failed))
+                    .get(0).getString("reason")).isEqualTo("no trunk connected for +49");
         }
     }
 
