@@ -88,7 +88,8 @@ public class AgentService {
                 for (Member[] w : writes) {
                     result.add(QueueStore.written(w[1]));
                 }
-                String entry = replayKey == null ? null : store.json(Map.of("h", idem.hash(), "r", result));
+                String entry = replayKey == null ? null
+                        : store.json(Map.of("h", idem.hash(), "r", result, "at", now.toEpochSecond()));
                 Uni<Void> chain = Uni.createFrom().voidItem();
                 for (Member[] w : writes) {
                     chain = chain.chain(() -> store.writeMember(conn, w[0], w[1], reasonFor(action, reason),

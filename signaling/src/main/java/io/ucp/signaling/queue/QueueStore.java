@@ -32,16 +32,26 @@ public class QueueStore {
             + "m.paused_reason, m.current_call_id, m.last_offered_at, m.last_call_ended_at, m.calls_answered, "
             + "m.missed_offers, m.wrap_up_until, m.version";
 
-    /** Writes every mutable field of a member, guarded by its version, plus its event when the state changed. */
+    /**
+     * Writes every mutable field of a member, guarded by its version, plus its event when the state changed. A
+     * membership lives for years and its agent acts several times a day, so an Idempotency-Key replay entry
+     * ({@code at} = epoch seconds) is kept {@value #REPLAY_WINDOW_SECONDS} s: adding one drops those older.
+     */
     private static final String MEMBER_WRITE = "WITH m AS (UPDATE queue_members SET tier = $3, priority = $4, "
             + "state = $5, state_changed_at = $6, paused_reason = $7, current_call_id = $8, last_offered_at = $9, "
             + "last_call_ended_at = $10, calls_answered = $11, missed_offers = $12, wrap_up_until = $13, "
             + "version = version + 1, action_keys = CASE WHEN $15::text IS NULL THEN action_keys "
-            + "ELSE action_keys || jsonb_build_object($15::text, $16::text::jsonb) END "
+            + "ELSE (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) "
+            + "FROM jsonb_each(queue_members.action_keys) AS e "
+            + "WHERE (e.value ->> 'at')::bigint > extract(epoch FROM now())::bigint - " + QueueStore.REPLAY_WINDOW_SECONDS
+            + ") || jsonb_build_object($15::text, $16::text::jsonb) END "
             + "WHERE queue_id = $1 AND account_id = $2 AND version = $14 RETURNING 1), "
             + "o AS (INSERT INTO outbox_events (event_id, topic, event_key, event_type, subject, payload) "
             + "SELECT $17::uuid, $18, $19, 'agent.state-changed', $20, $21::text::jsonb "
             + "WHERE $17::uuid IS NOT NULL AND EXISTS (SELECT 1 FROM m)) SELECT count(*) AS won FROM m";
+
+    /** How long an agent action's Idempotency-Key replays (24 h, as clients retry within minutes). */
+    static final long REPLAY_WINDOW_SECONDS = 86_400;
 
     private final ObjectMapper mapper;
     private final String topic;

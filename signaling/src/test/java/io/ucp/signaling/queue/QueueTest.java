@@ -573,6 +573,17 @@ class QueueTest {
             given().auth().oauth2(agentUser.token()).contentType("application/json")
                     .body(Map.of("queueId", q, "reason", "")).when().post("/v1/agents/me/pause").then()
                     .statusCode(400).body("errors[0].field", equalTo("reason"));
+            // Replay entries on a membership expire: once the login key is a day old, the next keyed action
+            // drops it (the row keeps only live keys), and that login key no longer replays.
+            assertThat(count(pool, "WITH u AS (UPDATE queue_members SET action_keys = (SELECT jsonb_object_agg(e.key, "
+                    + "e.value || '{\"at\": 0}'::jsonb) FROM jsonb_each(action_keys) e) WHERE account_id = $1 "
+                    + "RETURNING 1) SELECT count(*) FROM u", agentUser.id())).isEqualTo(1);
+            QueueFixtures.agentAction(agentUser.token(), "me", "unpause", q, "unpause-" + UUID.randomUUID())
+                    .statusCode(200).body("[0].state", equalTo("available"));
+            assertThat(count(pool, "SELECT count(*) FROM queue_members m, jsonb_object_keys(m.action_keys) k "
+                    + "WHERE m.account_id = $1", agentUser.id())).isEqualTo(1);
+            QueueFixtures.agentAction(agentUser.token(), "me", "login", null, loginKey).statusCode(409);
+            QueueFixtures.agentAction(ADMIN, agentUser.id().toString(), "pause", q, null).statusCode(200);
 
             // Calls into queues: bad target, unknown queue, replayed originate, delete refused while waiting.
             given().auth().oauth2(other.token()).contentType("application/json").body(Map.of("deviceId",
