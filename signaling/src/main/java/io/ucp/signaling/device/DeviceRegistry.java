@@ -66,13 +66,19 @@ public class DeviceRegistry {
     private record Alive(Set<String> instances, long askedAt) {
     }
 
-    /** KEYS: hash, counter. ARGV: device, instance, account, trunk (1/0), events channel. Returns the seq. */
+    /**
+     * KEYS: hash, last seq. ARGV: device, instance, account, trunk (1/0), events channel. Returns the seq: Redis'
+     * clock in microseconds (kept increasing), so the order survives a Redis restart that loses the last seq.
+     */
     private static final String CONNECT = """
-            local seq = redis.call('INCR', KEYS[2])
+            local t = redis.call('TIME')
+            local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+            local seq = string.format('%.0f', math.max(tonumber(t[1]) * 1000000 + tonumber(t[2]), last + 1))
+            redis.call('SET', KEYS[2], seq)
             local entry = ARGV[2] .. ' ' .. ARGV[3] .. ' ' .. ARGV[4] .. ' ' .. seq
             redis.call('HSET', KEYS[1], ARGV[1], entry)
             redis.call('PUBLISH', ARGV[5], 'c ' .. ARGV[1] .. ' ' .. entry)
-            return seq
+            return tonumber(seq)
             """;
     /**
      * KEYS: hash. ARGV: device, instance, events channel. Deletes only the instance's own entry: a newer
@@ -120,6 +126,10 @@ public class DeviceRegistry {
     private final String channelPrefix;
     private volatile Alive alive = new Alive(Set.of(), System.nanoTime() - Duration.ofDays(1).toNanos());
     private volatile boolean loaded;
+    /** Set once subscribed and loaded; cleared while re-joining after Redis lost our subscription. */
+    private final AtomicBoolean joined = new AtomicBoolean();
+    /** Set at shutdown: the Redis client closes before the scheduler stops, and the beats would only fail. */
+    private volatile boolean stopping;
 
     public DeviceRegistry(ObjectMapper mapper, ReactiveRedisDataSource redis, DeviceDirectoryConfig config,
             @ConfigProperty(name = "ucp.redis.prefix") String prefix,
@@ -136,20 +146,25 @@ public class DeviceRegistry {
         this.channelPrefix = prefix + "devices:to" + suffix.orElse("") + ":";
     }
 
-    /** Subscribe first, then beat and load the snapshot: nothing published in between is missed. */
     void start(@Observes StartupEvent event) {
         Log.infof("Device directory: this instance is %s", instance);
-        pubsub.subscribe(eventsChannel, this::onDirectoryEvent)
+        join().subscribe().with(ok -> Log.debugf("Device directory loaded: %d remote devices", remote.size()),
+                e -> Log.errorf(e, "Device directory not started"));
+    }
+
+    /** Subscribe first, then beat and load the snapshot: nothing published in between is missed. */
+    private Uni<Void> join() {
+        return pubsub.subscribe(eventsChannel, this::onDirectoryEvent)
                 .chain(() -> pubsub.subscribe(channelPrefix + instance, this::onDelivery))
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .chain(() -> heartbeat().chain(this::load)
                         .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely())
-                .subscribe().with(ok -> Log.debugf("Device directory loaded: %d remote devices", remote.size()),
-                        e -> Log.errorf(e, "Device directory not started"));
+                .invoke(() -> joined.set(true));
     }
 
     /** A clean stop leaves the live set at once, so the others drop this instance's devices at their next beat. */
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         try {
             redis.sortedSet(String.class).zrem(instancesKey, instance).await().atMost(Duration.ofSeconds(2));
         } catch (RuntimeException e) {
@@ -184,9 +199,41 @@ public class DeviceRegistry {
     @Scheduled(every = "${ucp.signaling.devices.heartbeat-interval:2s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> beat() {
-        return heartbeat().invoke(this::forgetTheDead)
+        if (stopping) {
+            return Uni.createFrom().voidItem();
+        }
+        return heartbeat().invoke(this::forgetTheDead).chain(this::checkSubscribed)
                 .onFailure().invoke(e -> Log.warnf("Device directory heartbeat failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * The Redis client does not re-subscribe after a lost connection (a Redis restart, a failover), and nothing
+     * reports it: ask Redis whether our own channel still has a subscriber. If not, join again, and put this
+     * instance's devices back into the directory (a restarted Redis has lost them).
+     */
+    private Uni<Void> checkSubscribed() {
+        if (!joined.get()) {
+            return Uni.createFrom().voidItem();
+        }
+        return redis.execute("PUBSUB", "NUMSUB", channelPrefix + instance).chain(reply -> {
+            if (reply.get(1).toLong() > 0 || !joined.compareAndSet(true, false)) {
+                return Uni.createFrom().voidItem();
+            }
+            Log.warnf("Device directory: this instance's subscription was lost; joining again with %d devices",
+                    byDevice.size());
+            return join().invoke(() -> byDevice.values().forEach(this::reassert));
+        });
+    }
+
+    /** Writes a local device's entry again; if the device left meanwhile, takes the entry out again. */
+    private void reassert(Connected c) {
+        register(c.accountId(), c.deviceId(), c.trunk(), c.connection(), c.seq()).invoke(() -> {
+            if (byDevice.get(c.deviceId()) != c) {
+                redis.execute("EVAL", DISCONNECT, "1", directoryKey, c.deviceId().toString(), instance, eventsChannel)
+                        .subscribe().with(ok -> { }, e -> { });
+            }
+        }).subscribe().with(ok -> { }, e -> { });
     }
 
     private Uni<Void> heartbeat() {
@@ -215,18 +262,23 @@ public class DeviceRegistry {
     /** Registers a device; a second connection of the same device (here or elsewhere) replaces the first. */
     public void connected(UUID accountId, UUID deviceId, boolean trunk, WebSocketConnection connection) {
         AtomicLong seq = new AtomicLong();
-        Uni<Void> registered = redis.execute("EVAL", CONNECT, "2", directoryKey, seqKey, deviceId.toString(),
-                instance, accountId.toString(), trunk ? "1" : "0", eventsChannel)
-                .invoke(reply -> registeredAs(deviceId, connection, seq, reply.toLong()))
-                .onFailure().invoke(e -> Log.warnf("Device %s not in the directory (other instances cannot reach it):"
-                        + " %s", deviceId, e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid().memoize().indefinitely();
+        Uni<Void> registered = register(accountId, deviceId, trunk, connection, seq).memoize().indefinitely();
         Connected previous = byDevice.put(deviceId, new Connected(accountId, deviceId, trunk, connection, seq,
                 registered));
         if (previous != null && !previous.connection().id().equals(connection.id())) {
             previous.connection().close().subscribe().with(ok -> { }, e -> { });
         }
         registered.subscribe().with(ok -> { }, e -> { });
+    }
+
+    private Uni<Void> register(UUID accountId, UUID deviceId, boolean trunk, WebSocketConnection connection,
+            AtomicLong seq) {
+        return redis.execute("EVAL", CONNECT, "2", directoryKey, seqKey, deviceId.toString(), instance,
+                accountId.toString(), trunk ? "1" : "0", eventsChannel)
+                .invoke(reply -> registeredAs(deviceId, connection, seq, reply.toLong()))
+                .onFailure().invoke(e -> Log.warnf("Device %s not in the directory (other instances cannot reach it):"
+                        + " %s", deviceId, e.getMessage()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** Redis ordered this connection: if another instance's is newer, this one lost; if older, it is stale. */
