@@ -107,6 +107,7 @@ public class DeviceRegistry {
             return 0
             """;
     private static final int MAX_BATCH = 64;
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Map<UUID, Connected> byDevice = new ConcurrentHashMap<>();
     private final Map<UUID, Remote> remote = new ConcurrentHashMap<>();
@@ -154,12 +155,17 @@ public class DeviceRegistry {
 
     /** Subscribe first, then beat and load the snapshot: nothing published in between is missed. */
     private Uni<Void> join() {
+        // A subscription attempt can hang on a connection Redis has dropped: give up on it and try a fresh one.
         return pubsub.subscribe(eventsChannel, this::onDirectoryEvent)
                 .chain(() -> pubsub.subscribe(channelPrefix + instance, this::onDelivery))
+                .ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .chain(() -> heartbeat().chain(this::load)
                         .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely())
-                .invoke(() -> joined.set(true));
+                .invoke(() -> {
+                    joined.set(true);
+                    Log.infof("Device directory joined: %d devices on other instances", remote.size());
+                });
     }
 
     /** A clean stop leaves the live set at once, so the others drop this instance's devices at their next beat. */
@@ -222,7 +228,10 @@ public class DeviceRegistry {
             }
             Log.warnf("Device directory: this instance's subscription was lost; joining again with %d devices",
                     byDevice.size());
-            return join().invoke(() -> byDevice.values().forEach(this::reassert));
+            // In the background: the beats must go on meanwhile, or the others would count this instance as gone.
+            join().invoke(() -> byDevice.values().forEach(this::reassert)).subscribe().with(ok -> { },
+                    e -> Log.errorf(e, "Device directory not joined again"));
+            return Uni.createFrom().voidItem();
         });
     }
 

@@ -10,11 +10,18 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.ucp.signaling.call.CallEvents;
 import io.ucp.signaling.platform.PackagedInstances;
+import io.ucp.signaling.platform.Redis;
 import io.ucp.signaling.platform.TestTokens;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +39,7 @@ class DeviceTwoInstancesIT {
     private static final String[] DIRECTORY = {
         "ucp.signaling.devices.heartbeat-interval=" + HEARTBEAT.toSeconds() + "s",
         "ucp.signaling.devices.instance-timeout=" + INSTANCE_TIMEOUT.toSeconds() + "s"};
+    private static final String EVENTS = "ucp:signaling:devices:events.test";
     private static final String OFFER_SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n";
     private final PackagedInstances instances = new PackagedInstances();
 
@@ -43,6 +51,7 @@ class DeviceTwoInstancesIT {
     @Test
     void aCallRingsSignalsAndEndsAcrossInstancesAndAKilledInstancesDevicesGoOffline() throws Exception {
         CallEvents.records();
+        Set<String> otherSubscribers = pubsubClientIds();
         int first = PackagedInstances.freePort();
         instances.start(first, "devices-1", true, DIRECTORY);
         PackagedInstances.awaitReady(first);
@@ -97,6 +106,29 @@ class DeviceTwoInstancesIT {
                 onFirst.awaitClosedByServer();
             }
 
+            // Redis drops both instances' pub/sub connections, as a Redis restart or failover would. The client does
+            // not re-subscribe by itself; each instance notices at its next beat (PUBSUB NUMSUB) and joins again.
+            assertThat(ownChannels()).hasSize(2);
+            for (String id : pubsubClientIds()) {
+                if (!otherSubscribers.contains(id)) {
+                    Redis.command("CLIENT", "KILL", "ID", id);
+                }
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> ownChannels().size() == 2
+                    && Long.valueOf(2).equals(((List<?>) Redis.command("PUBSUB", "NUMSUB", EVENTS)).get(1)));
+            // Rejoined: a device connected on instance 1 is seen by instance 2, and instance 1 delivers to it.
+            try (DeviceClient aliceLaptop = DeviceClient.connect(channel1, alice, UUID.randomUUID(),
+                    TestTokens.user(alice))) {
+                UUID again = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> originate(second, alice, aliceLaptop.deviceId, bob), r -> r.statusCode() == 201)
+                        .then().extract().jsonPath().getUUID("callId");
+                bobPhone.awaitCall("call.offer", again, "ringing");
+                bobPhone.send(Map.of("type", "answer", "callId", again.toString()));
+                aliceLaptop.awaitCall("call.update", again, "active");
+                aliceLaptop.send(Map.of("type", "hangup", "callId", again.toString()));
+                bobPhone.awaitCall("call.update", again, "ended");
+            }
+
             // Instance 2 dies without leaving: Bob's devices there stop being ringable after the liveness timeout,
             // so a call to him through instance 1 finds no connected device and ends at once.
             killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -108,6 +140,23 @@ class DeviceTwoInstancesIT {
             assertThat(unreachable.getString("endCause")).isEqualTo("no-answer");
             assertThat(CallEvents.awaitTypes(lost, 2)).containsExactly("call.created", "call.ended");
         }
+    }
+
+    /** The instances' own delivery channels that have a subscriber right now. */
+    private static List<?> ownChannels() throws IOException {
+        return (List<?>) Redis.command("PUBSUB", "CHANNELS", "ucp:signaling:devices:to.test:*");
+    }
+
+    /** Pub/sub connections on the test database (db 1), so that nothing outside the tests is touched. */
+    private static Set<String> pubsubClientIds() throws IOException {
+        Set<String> ids = new HashSet<>();
+        for (String line : ((String) Redis.command("CLIENT", "LIST", "TYPE", "pubsub")).split("\n")) {
+            Matcher id = Pattern.compile("^id=(\\d+) ").matcher(line);
+            if (id.find() && line.contains(" db=1 ")) {
+                ids.add(id.group(1));
+            }
+        }
+        return ids;
     }
 
     private static Response originate(int port, UUID caller, UUID device, UUID callee) {
