@@ -129,6 +129,7 @@ public class DeviceRegistry {
     private volatile boolean loaded;
     /** Set once subscribed and loaded; cleared while re-joining after Redis lost our subscription. */
     private final AtomicBoolean joined = new AtomicBoolean();
+    private final AtomicLong subscription = new AtomicLong();
     /** Set at shutdown: the Redis client closes before the scheduler stops, and the beats would only fail. */
     private volatile boolean stopping;
 
@@ -156,9 +157,22 @@ public class DeviceRegistry {
     /** Subscribe first, then beat and load the snapshot: nothing published in between is missed. */
     private Uni<Void> join() {
         // A subscription attempt can hang on a connection Redis has dropped: give up on it and try a fresh one.
-        return pubsub.subscribe(eventsChannel, this::onDirectoryEvent)
-                .chain(() -> pubsub.subscribe(channelPrefix + instance, this::onDelivery))
-                .ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
+        // Each attempt has a generation and only the latest one's messages count, so an abandoned attempt that
+        // completes late does not deliver every message twice.
+        String own = channelPrefix + instance;
+        return Uni.createFrom().deferred(() -> {
+            long attempt = subscription.incrementAndGet();
+            return pubsub.subscribe(List.of(eventsChannel, own), (channel, message) -> {
+                if (attempt != subscription.get()) {
+                    return;
+                }
+                if (channel.equals(own)) {
+                    onDelivery(message);
+                } else {
+                    onDirectoryEvent(message);
+                }
+            });
+        }).ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
                 .chain(() -> heartbeat().chain(this::load)
                         .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely())
