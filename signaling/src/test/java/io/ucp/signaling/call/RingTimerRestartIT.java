@@ -7,17 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.ucp.signaling.device.DeviceClient;
+import io.ucp.signaling.platform.PackagedInstances;
 import io.ucp.signaling.platform.TestTokens;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -32,24 +26,20 @@ import org.junit.jupiter.api.Test;
 class RingTimerRestartIT {
 
     private static final Duration RING = Duration.ofSeconds(4);
-    private final List<Process> processes = new ArrayList<>();
+    private static final String RING_TIMEOUT = "ucp.signaling.ring-timeout=" + RING.toSeconds() + "s";
+    private final PackagedInstances instances = new PackagedInstances();
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        processes.forEach(Process::destroy);
-        for (Process process : processes) {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        instances.stopAll();
     }
 
     @Test
     void aRingTimeoutArmedBeforeACrashFiresAfterTheRestartExactlyOnce() throws Exception {
         CallEvents.records();
-        int first = freePort();
-        Process crashing = start(first, "restart-1", true);
-        awaitReady(first);
+        int first = PackagedInstances.freePort();
+        Process crashing = instances.start(first, "restart-1", true, RING_TIMEOUT);
+        PackagedInstances.awaitReady(first);
 
         UUID alice = UUID.randomUUID();
         UUID bob = UUID.randomUUID();
@@ -71,12 +61,12 @@ class RingTimerRestartIT {
         OffsetDateTime killedAt = OffsetDateTime.now();
         assertThat(CallEvents.types(callId)).containsExactly("call.created", "call.ringing");
 
-        int second = freePort();
-        int third = freePort();
-        start(second, "restart-2", false);
-        start(third, "restart-3", false);
-        awaitReady(second);
-        awaitReady(third);
+        int second = PackagedInstances.freePort();
+        int third = PackagedInstances.freePort();
+        instances.start(second, "restart-2", false, RING_TIMEOUT);
+        instances.start(third, "restart-3", false, RING_TIMEOUT);
+        PackagedInstances.awaitReady(second);
+        PackagedInstances.awaitReady(third);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> CallEvents.types(callId).contains("call.ended"));
         JsonPath ended = given().port(third).auth().oauth2(TestTokens.user(alice)).get("/v1/calls/" + callId)
@@ -90,29 +80,5 @@ class RingTimerRestartIT {
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> CallEvents.types(callId).size() >= 3);
         assertThat(CallEvents.types(callId)).containsExactly("call.created", "call.ringing", "call.ended");
-    }
-
-    private Process start(int port, String name, boolean cleanDatabase) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.flyway.clean-at-start=" + cleanDatabase,
-                "-Ducp.signaling.ring-timeout=" + RING.toSeconds() + "s",
-                "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI(),
-                "-jar", System.getProperty("ucp.it.app"));
-        File log = new File(System.getProperty("ucp.it.logs"), name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-        processes.add(process);
-        return process;
-    }
-
-    private static void awaitReady(int port) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /** A device on the device channel, as a test drives it: a real WebSocket client recording what it receives. */
@@ -25,11 +26,12 @@ public final class DeviceClient implements AutoCloseable {
     public final UUID accountId;
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final WebSocket socket;
+    private final AtomicBoolean closedByServer = new AtomicBoolean();
 
     private DeviceClient(UUID accountId, UUID deviceId, WebSocket.Builder builder, URI uri) throws Exception {
         this.accountId = accountId;
         this.deviceId = deviceId;
-        this.socket = builder.buildAsync(uri, new JsonMessages(received::add)).get(10, TimeUnit.SECONDS);
+        this.socket = builder.buildAsync(uri, new JsonMessages(received::add, () -> closedByServer.set(true))).get(10, TimeUnit.SECONDS);
         awaitMessage("ready", m -> true);
     }
 
@@ -80,6 +82,11 @@ public final class DeviceClient implements AutoCloseable {
     public JsonNode awaitCall(String type, UUID callId, String state) {
         return awaitMessage(type, m -> callId.toString().equals(m.path("callId").asText())
                 && (state == null || state.equals(m.path("call").path("state").asText())));
+    }
+
+    /** Waits until the server has closed this connection (e.g. the same device connected elsewhere). */
+    public void awaitClosedByServer() {
+        await().atMost(Duration.ofSeconds(15)).untilTrue(closedByServer);
     }
 
     @Override

@@ -15,9 +15,22 @@ final class JsonMessages implements WebSocket.Listener {
 
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<JsonNode> consumer;
+    private final Runnable onClose;
 
     JsonMessages(Consumer<JsonNode> consumer) {
+        this(consumer, () -> { });
+    }
+
+    /** {@code onClose} runs when the server closes the socket (a device replaced by a newer connection). */
+    JsonMessages(Consumer<JsonNode> consumer, Runnable onClose) {
         this.consumer = consumer;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        onClose.run();
+        return null;
     }
 
     @Override
