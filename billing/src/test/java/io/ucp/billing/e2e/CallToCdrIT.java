@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
@@ -23,7 +24,6 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
 class CallToCdrIT {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ADMIN = TestTokens.admin(UUID.randomUUID());
+    private static final String ADMIN = Fixtures.ADMIN;
     /** Internal calls cost 0.60 per started minute on this plan (60 s increments, no fees). */
     private static final BigDecimal INTERNAL_MINUTE = new BigDecimal("0.60");
 
@@ -68,6 +68,8 @@ class CallToCdrIT {
                     .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
         }
         kafka = new KafkaCompanion("127.0.0.1:9092");
+        // Fixtures talk to "the service" on RestAssured's default port: here, billing.
+        RestAssured.port = billing;
         plan = Fixtures.uniqueCode("e2e");
         api(billing, ADMIN).body(Map.of("code", plan, "name", "End to end", "currency", "EUR",
                 "effectiveFrom", "2020-01-01T00:00:00Z", "initialIncrementSeconds", 60,
@@ -187,15 +189,7 @@ class CallToCdrIT {
 
     /** The account as identity announces it (account.created), then a prepaid plan and a top-up by an admin. */
     private static void prepaid(User user, String topUp) {
-        Fixtures.publish(kafka, Fixtures.IDENTITY_TOPIC, user.id().toString(), "account.created", "/ucp/identity",
-                "{\"accountId\":\"" + user.id() + "\",\"roles\":[\"user\"],\"status\":\"active\",\"createdAt\":\""
-                        + Instant.now() + "\"}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> api(billing, ADMIN)
-                .get("/v1/accounts/" + user.id() + "/billing").statusCode() == 200);
-        api(billing, ADMIN).body(Map.of("planCode", plan, "mode", "prepaid"))
-                .patch("/v1/accounts/" + user.id() + "/billing").then().statusCode(200);
-        api(billing, ADMIN).body(Map.of("amount", topUp)).post("/v1/accounts/" + user.id() + "/top-ups")
-                .then().statusCode(201);
+        Fixtures.fundedAccount(kafka, user.id(), plan, topUp, "\"mode\":\"prepaid\"");
     }
 
     private static String callId(JsonNode message) {

@@ -26,10 +26,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -40,10 +38,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TrunkTest {
 
-    /** The test profile's route table: +4930 → 30a1, then 30a2; +49 → 49a1. Fixed ids, so a fixed owner. */
-    private static final UUID TRUNK_ACCOUNT = UUID.fromString("00000000-0000-4000-8000-00000000a11a");
-    private static final UUID BERLIN_PRIMARY = UUID.fromString("00000000-0000-4000-8000-0000000030a1");
-    private static final UUID BERLIN_BACKUP = UUID.fromString("00000000-0000-4000-8000-0000000030a2");
+    private static final UUID BERLIN_PRIMARY = Trunks.BERLIN_PRIMARY;
+    private static final UUID BERLIN_BACKUP = Trunks.BERLIN_BACKUP;
     private static KafkaCompanion kafka;
 
     @TestHTTPResource("/v1/devices/channel")
@@ -65,15 +61,10 @@ class TrunkTest {
         kafka.close();
     }
 
-    private static String trunkToken() {
-        return TestTokens.token(TRUNK_ACCOUNT, UUID.randomUUID().toString(), Set.of("gateway"), Instant.now(),
-                "test-keys/jwt-private.pem", TestTokens.ISSUER, TestTokens.AUDIENCE);
-    }
-
     @Test
     void anOutboundCallLeavesThroughTheFirstConnectedTrunkOfTheLongestPrefix() throws Throwable {
         try (User alice = user(channel, 1);
-                DeviceClient trunk = DeviceClient.connectTrunk(channel, TRUNK_ACCOUNT, BERLIN_BACKUP, trunkToken())) {
+                DeviceClient trunk = Trunks.connect(channel, BERLIN_BACKUP)) {
             String id = toNumber(alice, "+4930123456").statusCode(201).body("state", equalTo("ringing"))
                     .body("direction", equalTo("outbound")).body("calleeKind", equalTo("number"))
                     .body("calleeNumber", equalTo("+4930123456")).extract().path("callId");
@@ -118,7 +109,7 @@ class TrunkTest {
     @Test
     void aTrunkReportsTheFarEndBusy() throws Throwable {
         try (User alice = user(channel, 1);
-                DeviceClient trunk = DeviceClient.connectTrunk(channel, TRUNK_ACCOUNT, BERLIN_PRIMARY, trunkToken())) {
+                DeviceClient trunk = Trunks.connect(channel, BERLIN_PRIMARY)) {
             UUID callId = UUID.fromString(toNumber(alice, "+4930999888").statusCode(201).extract().path("callId"));
             trunk.awaitCall("call.offer", callId, "ringing");
             trunk.send(Map.of("type", "busy", "callId", callId.toString()));
@@ -132,12 +123,12 @@ class TrunkTest {
     @Test
     void anInboundCallFromATrunkEntersTheRoutingOfTheNumbersOwner() throws Throwable {
         try (User bob = user(channel, 1);
-                DeviceClient trunk = DeviceClient.connectTrunk(channel, TRUNK_ACCOUNT, BERLIN_PRIMARY, trunkToken())) {
+                DeviceClient trunk = Trunks.connect(channel, BERLIN_PRIMARY)) {
             String number = "+4930" + (100000 + (int) (Math.random() * 899999));
             publishProfile(bob.id(), number);
             await().atMost(Duration.ofSeconds(20)).until(() -> bob.id().equals(
                     CallTestSupport.await(() -> copies.ownerOfNumber(number))));
-            String trunkToken = trunkToken();
+            String trunkToken = Trunks.gatewayToken();
             String key = "in-" + UUID.randomUUID();
             String id = inbound(trunkToken, BERLIN_PRIMARY, "+14155550100", number, key).statusCode(201)
                     .body("direction", equalTo("inbound")).body("callerAccountId", nullValue())

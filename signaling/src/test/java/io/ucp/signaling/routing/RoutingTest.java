@@ -28,14 +28,13 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.signaling.call.CallTestSupport;
 import io.ucp.signaling.call.CallTestSupport.User;
 import io.ucp.signaling.call.CallTimers;
+import io.ucp.signaling.call.Trunks;
 import io.ucp.signaling.device.DeviceClient;
-import io.ucp.signaling.platform.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -43,7 +42,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,13 +114,10 @@ class RoutingTest {
 
     @Test
     void aForwardToAnOutsideNumberRingsATrunkAndTheForwardingUserPaysForIt() throws Throwable {
-        // The test profile's route table: +4930 → trunk 30a1 (connected here), +49 → 49a1 (never connected).
-        UUID trunkAccount = UUID.fromString("00000000-0000-4000-8000-00000000a11a");
-        UUID berlin = UUID.fromString("00000000-0000-4000-8000-0000000030a1");
-        String trunkToken = TestTokens.token(trunkAccount, UUID.randomUUID().toString(), Set.of("gateway"),
-                Instant.now(), "test-keys/jwt-private.pem", TestTokens.ISSUER, TestTokens.AUDIENCE);
+        // +4930 → trunk 30a1 (connected here); +49 → 49a1 (never connected), see Trunks.
+        UUID berlin = Trunks.BERLIN_PRIMARY;
         try (User alice = user(channel, 1); User bob = user(channel, 1); User dave = user(channel, 0);
-                DeviceClient trunk = DeviceClient.connectTrunk(channel, trunkAccount, berlin, trunkToken)) {
+                DeviceClient trunk = Trunks.connect(channel, berlin)) {
             UUID forwardRule = UUID.randomUUID();
             publishRules(bob.id(), List.of(rule(UUID.randomUUID(), 0, none(), ring(25)),
                     rule(forwardRule, 1, none(), forwardToNumber("+4930555123"))));
