@@ -18,7 +18,7 @@ public record HistoryEntry(UUID callId,
         @Schema(nullable = true, description = "When I (caller: anybody) answered") OffsetDateTime answeredAt,
         OffsetDateTime endedAt, @Schema(description = "Seconds I talked") long durationSeconds,
         @Schema(enumeration = { "normal", "busy", "no-answer", "rejected", "cancelled", "failed",
-                "insufficient-funds", "timeout" }) String endCause,
+                "insufficient-funds", "timeout", "device-lost" }) String endCause,
         @Schema(description = "Recordings of the call: [{recordingId, contentType, state, durationSeconds}]; "
                 + "download through GET /v1/calls/{callId}/recordings/{recordingId}") JsonNode recordings) {
 
