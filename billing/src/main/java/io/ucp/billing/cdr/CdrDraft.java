@@ -29,7 +29,7 @@ public record CdrDraft(UUID id, UUID callId, UUID accountId, boolean charged, St
     public static final String INTERNAL = "internal";
     private static final Set<String> DIRECTIONS = Set.of("internal", "inbound", "outbound");
     private static final Set<String> END_CAUSES = Set.of("normal", "busy", "no-answer", "rejected", "cancelled",
-            "failed", "insufficient-funds", "timeout");
+            "failed", "insufficient-funds", "timeout", "device-lost");
 
     /** Throws IllegalArgumentException for a snapshot no CDR can be written from (the record is skipped, logged). */
     public static CdrDraft from(CallSnapshot c) {

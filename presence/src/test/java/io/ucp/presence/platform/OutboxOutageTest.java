@@ -1,7 +1,9 @@
 package io.ucp.presence.platform;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,6 +100,21 @@ class OutboxOutageTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> recordsFor(key).size() >= 5);
         assertThat(steps(key)).containsExactly(0, 1, 2, 3, 4);
         assertThat(unpublished(key)).isZero();
+    }
+
+    @Test
+    void aKafkaOutageLeavesTheServiceReadyAndShowsAsDegraded() throws Exception {
+        KafkaOutageProfile.PROXY.stop();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka' }.data.degraded", equalTo(true)));
+        assertThat(metrics.get("ucp_kafka_degraded").gauge().value()).isEqualTo(1.0);
+
+        KafkaOutageProfile.PROXY.start();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+                .statusCode(200).body("checks.find { it.name == 'Kafka' }.data.degraded", equalTo(false)));
+        assertThat(metrics.get("ucp_kafka_degraded").gauge().value()).isZero();
     }
 
     @Test

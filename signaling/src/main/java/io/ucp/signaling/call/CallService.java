@@ -498,6 +498,27 @@ public class CallService {
                 });
     }
 
+    /**
+     * Ends an answered call whose device {@code lostDevice} vanished: cause device-lost, ended (and so billed) at the
+     * moment the device was first seen gone, not when the grace ran out. A call that ended or moved on meanwhile
+     * (the device came back, someone hung up) is left alone.
+     */
+    public Uni<Boolean> endDeviceLost(UUID callId, UUID lostDevice, OffsetDateTime lostAt) {
+        Actor system = new Actor(new UUID(0, 0), true);
+        return act(system, callId, null, (call, now) -> {
+            boolean stillLost = (CallStates.ACTIVE.equals(call.state()) || CallStates.HELD.equals(call.state()))
+                    && call.legs().stream().anyMatch(l -> l.live() && lostDevice.equals(l.deviceId()));
+            if (!stillLost) {
+                throw CallMachine.illegal(call, "end", null);
+            }
+            OffsetDateTime at = lostAt.isAfter(now) ? now : lostAt;
+            if (call.answeredAt() != null && at.isBefore(call.answeredAt())) {
+                at = call.answeredAt();
+            }
+            return Change.of(call.ended(CallStates.DEVICE_LOST, at).nextVersion(), "call.ended");
+        }, null).replaceWith(true).onFailure(ProblemException.class).recoverWithItem(false);
+    }
+
     /** The other live legs of a call, for relaying WebRTC signaling from {@code deviceId}; 404 if not a party. */
     public Uni<List<Map.Entry<UUID, UUID>>> relayTargets(UUID callId, UUID accountId, UUID deviceId) {
         return pool.preparedQuery(LIVE_LEGS).execute(Tuple.of(callId)).map(rows -> {

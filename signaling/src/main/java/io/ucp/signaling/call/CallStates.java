@@ -18,6 +18,8 @@ public final class CallStates {
     public static final String FAILED = "failed";
     public static final String INSUFFICIENT_FUNDS = "insufficient-funds";
     public static final String TIMEOUT = "timeout";
+    /** A device on one side of an answered call vanished and did not come back within the grace. */
+    public static final String DEVICE_LOST = "device-lost";
 
     public static final String ANSWERED = "answered";
 

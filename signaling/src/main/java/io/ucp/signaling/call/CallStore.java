@@ -143,6 +143,25 @@ public class CallStore {
                 });
     }
 
+    /** A live leg of an answered call held by a device (the device-lost sweeper checks each is still connected). */
+    public record DeviceLeg(UUID callId, UUID accountId, UUID deviceId) {
+    }
+
+    private static final String ANSWERED_DEVICE_LEGS = "SELECT l.call_id, l.account_id, l.device_id FROM call_legs l "
+            + "JOIN call_sessions s ON s.id = l.call_id WHERE l.state IN ('active', 'held') "
+            + "AND s.state IN ('active', 'held') AND l.device_id IS NOT NULL ORDER BY l.call_id LIMIT $1";
+
+    /** Up to {@code limit} device legs of answered calls (live legs are a small, indexed subset of all legs). */
+    public Uni<List<DeviceLeg>> answeredDeviceLegs(SqlClient client, int limit) {
+        return client.preparedQuery(ANSWERED_DEVICE_LEGS).execute(Tuple.of(limit)).map(rows -> {
+            List<DeviceLeg> legs = new ArrayList<>();
+            for (Row row : rows) {
+                legs.add(new DeviceLeg(row.getUUID("call_id"), row.getUUID("account_id"), row.getUUID("device_id")));
+            }
+            return legs;
+        });
+    }
+
     public Uni<Boolean> isBusy(SqlClient client, UUID account) {
         return client.preparedQuery(BUSY).execute(Tuple.of(account)).map(rows -> rows.iterator().next().getBoolean(0));
     }

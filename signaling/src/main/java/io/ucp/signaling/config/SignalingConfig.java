@@ -30,6 +30,17 @@ public interface SignalingConfig {
      */
     Map<String, List<UUID>> outboundRoutes();
 
+    /**
+     * How long an answered call survives a device on one side that is gone from the device directory (closed,
+     * crashed, instance dead) before it ends with cause device-lost; long enough for a device to reconnect.
+     */
+    @WithDefault("60s")
+    Duration deviceLostGrace();
+
+    /** Live device legs one device-lost sweep looks at. */
+    @WithDefault("2000")
+    int deviceLostSweepBatch();
+
     /** Largest page of calls a list request returns. */
     @WithDefault("100")
     int maxPageSize();

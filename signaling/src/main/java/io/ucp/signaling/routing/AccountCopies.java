@@ -71,6 +71,31 @@ public class AccountCopies {
         });
     }
 
+    /** identity's profile.updated displayName: call history names its peers with it. */
+    public Uni<Void> setDisplayName(UUID account, long sequence, String name) {
+        return putIfNewer(key("name", account), sequence, name == null || name.isBlank()
+                ? mapper.getNodeFactory().nullNode() : mapper.getNodeFactory().textNode(name));
+    }
+
+    /** Display names of the given accounts (absent when identity has not told us one), read with one MGET. */
+    public Uni<java.util.Map<UUID, String>> displayNamesOf(java.util.Collection<UUID> accounts) {
+        if (accounts.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        java.util.List<UUID> ids = java.util.List.copyOf(accounts);
+        String[] keys = ids.stream().map(a -> key("name", a)).toArray(String[]::new);
+        return values.mget(keys).map(found -> {
+            java.util.Map<UUID, String> names = new java.util.HashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                String name = text(found.get(keys[i]), null);
+                if (name != null) {
+                    names.put(ids.get(i), name);
+                }
+            }
+            return names;
+        });
+    }
+
     /** identity's profile.updated timeZone (IANA id). */
     public Uni<Void> setTimeZone(UUID account, long sequence, String zone) {
         return putIfNewer(key("zone", account), sequence, zone == null || zone.isBlank()

@@ -14,8 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Keeps the local copies current from identity.events (routing-rules.changed, account.suspended / deleted /
- * reactivated, profile.updated for the number → account map of inbound calls and the time zone routing rules are
- * read in), presence.events (presence.changed: the state routing rules' presence condition reads) and
+ * reactivated, profile.updated for the number → account map of inbound calls, the time zone routing rules are
+ * read in and the display name call history shows), presence.events (presence.changed: the state routing rules' presence condition reads) and
  * billing.events (balance.exhausted ends the account's active calls with insufficient-funds and refuses new ones;
  * balance.topped-up clears that). Every effect is idempotent (a flag set again, a call already
  * ended stays ended), so a redelivered event changes nothing.
@@ -46,7 +46,9 @@ public class StandingListener {
             case "profile.updated" -> copies.setPhone(account(event), event.sequence(),
                     event.data().path("phoneE164").asText(null))
                     .chain(() -> copies.setTimeZone(account(event), event.sequence(),
-                            event.data().path("timeZone").asText(null)));
+                            event.data().path("timeZone").asText(null)))
+                    .chain(() -> copies.setDisplayName(account(event), event.sequence(),
+                            event.data().path("displayName").asText(null)));
             default -> Uni.createFrom().voidItem();
         });
     }

@@ -1,5 +1,7 @@
-package io.ucp.identity.platform.health;
+package io.ucp.presence.platform.health;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
@@ -14,18 +16,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while a Kafka broker answers; asks asynchronously, never blocking the caller's thread. */
+/**
+ * Reports whether the broker the outbox publishes to answers, without ever making the service unready: while Kafka is
+ * away requests still succeed and their events wait in the outbox, so taking the API out of its load balancer would
+ * turn a delay into an outage. The check stays UP and says {@code degraded: true} (and gauge
+ * {@code ucp_kafka_degraded} is 1) until a broker answers again. Asks asynchronously, never blocking the caller.
+ */
 @Readiness
 @ApplicationScoped
-public class KafkaReadinessCheck implements AsyncHealthCheck {
+public class KafkaHealthCheck implements AsyncHealthCheck {
 
     private static final String NAME = "Kafka";
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private final String bootstrapServers;
     private volatile Admin admin;
+    private volatile boolean degraded;
 
-    public KafkaReadinessCheck(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KafkaHealthCheck(@ConfigProperty(name = "ucp.outbox.bootstrap-servers") String bootstrapServers,
+            MeterRegistry metrics) {
         this.bootstrapServers = bootstrapServers;
+        Gauge.builder("ucp_kafka_degraded", this, check -> check.degraded ? 1 : 0)
+                .description("1 while the Kafka broker the outbox publishes to does not answer (events are delayed)")
+                .register(metrics);
     }
 
     @Override
@@ -33,11 +45,26 @@ public class KafkaReadinessCheck implements AsyncHealthCheck {
         return Uni.createFrom()
                 .completionStage(() -> admin().describeCluster(new DescribeClusterOptions()
                         .timeoutMs((int) TIMEOUT.toMillis())).nodes().toCompletionStage())
-                .map(nodes -> HealthCheckResponse.named(NAME).status(!nodes.isEmpty())
-                        .withData("brokers", nodes.size()).build())
+                .map(nodes -> report(nodes.isEmpty(), nodes.size(), null))
                 .ifNoItem().after(TIMEOUT.plusSeconds(1)).fail()
-                .onFailure().recoverWithItem(e -> HealthCheckResponse.named(NAME).down()
-                        .withData("error", e.getClass().getSimpleName()).build());
+                .onFailure().recoverWithItem(e -> report(true, 0, e.getClass().getSimpleName()));
+    }
+
+    /** Whether the last look found the broker away; false before the first look. */
+    public boolean degraded() {
+        return degraded;
+    }
+
+    private HealthCheckResponse report(boolean away, int brokers, String error) {
+        degraded = away;
+        var response = HealthCheckResponse.named(NAME).up().withData("degraded", away).withData("brokers", brokers);
+        if (away) {
+            response.withData("impact", "events are delayed in the outbox; requests are unaffected");
+        }
+        if (error != null) {
+            response.withData("error", error);
+        }
+        return response.build();
     }
 
     private Admin admin() {
