@@ -77,8 +77,8 @@ public interface MediaConfig {
         @WithDefault("5s")
         Duration fileWait();
 
-        /** Longest recording converted; a longer one is cut (bounds the memory of the conversion). */
-        @WithDefault("4h")
+        /** Longest recording converted; a longer one is cut (bounds the WAV: 2 h stereo 8 kHz = 230 MB). */
+        @WithDefault("2h")
         Duration maxDuration();
     }
 }
