@@ -26,11 +26,11 @@ class PlatformTest {
     Pool pool;
 
     @Test
-    void readinessProbesPostgresRedisKafkaAndS3() {
+    void readinessProbesPostgresRedisKafkaS3AndRtpengine() {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Redis", "Kafka", "S3"))
+                .body("checks.name", hasItems("Redis", "Kafka", "S3", "Media relay (rtpengine)"))
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
                 .body("checks.status", not(hasItem("DOWN")));
     }
