@@ -22,6 +22,10 @@ public interface MediaConfig {
     @WithDefault("22222")
     int ngPort();
 
+    /** Local address of the ng client's socket: loopback; 0.0.0.0 when rtpengine runs on another host (containers). */
+    @WithDefault("127.0.0.1")
+    String bindHost();
+
     /** How long one attempt waits for the reply before it is sent again (same cookie: rtpengine replays). */
     @WithDefault("1s")
     Duration timeout();

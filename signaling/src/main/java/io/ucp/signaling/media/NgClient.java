@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * rtpengine's ng protocol over UDP on a Vert.x datagram socket bound to 127.0.0.1. Replies are matched to requests
+ * rtpengine's ng protocol over UDP on a Vert.x datagram socket (bound to {@code bind-host}, 127.0.0.1 by default). Replies are matched to requests
  * by cookie. A request without reply is sent again, byte for byte with the SAME cookie (rtpengine caches its replies
  * by cookie, so a retransmitted offer is answered from the cache instead of allocating ports twice), up to
  * {@code retries} times, then fails with TIMEOUT. At most {@code maxPending} requests wait at once.
@@ -129,7 +129,7 @@ public class NgClient {
                     .setReceiveBufferSize(1 << 20));
             s.handler(this::onDatagram);
             socket = s;
-            bound = s.listen(0, "127.0.0.1");
+            bound = s.listen(0, config.bindHost());
         }
         return bound;
     }

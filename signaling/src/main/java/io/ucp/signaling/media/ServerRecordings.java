@@ -156,7 +156,9 @@ public class ServerRecordings {
     }
 
     private Converted convert(Files2 files, UUID callId) throws IOException {
-        Path wav = Files.createTempFile("ucp-recording-" + callId, ".wav");
+        // Next to the pcaps (the shared recording volume, sized for recordings), not in a small /tmp.
+        Path work = Files.createDirectories(config.recording().dir().orElseThrow().resolve("wav"));
+        Path wav = Files.createTempFile(work, "ucp-recording-" + callId, ".wav");
         try {
             PcapAudio.Result audio = PcapAudio.convert(files.pcaps(), wav, config.recording().maxDuration());
             Log.infof("Recording of call %s: %d ms, %d packets decoded, %d skipped (not G.711)", callId,
