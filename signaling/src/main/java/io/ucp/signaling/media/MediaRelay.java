@@ -18,7 +18,10 @@ public interface MediaRelay {
     /** The answerer's SDP in ({@code leg.toTag()} required), the SDP to send back to the offerer out. */
     Uni<String> answer(MediaLeg leg, String sdp);
 
-    /** Releases all media of the call. Idempotent: an unknown call succeeds. */
+    /**
+     * Releases all media of the call. Idempotent: an unknown call succeeds. Fires {@link MediaReleased}: a server
+     * recording still running is then finished and stored (RecordingService).
+     */
     Uni<Void> delete(String callId);
 
     /** Packet and byte counters of the call; fails with reason NOT_FOUND for a call rtpengine does not hold. */

@@ -2,6 +2,8 @@ package io.ucp.signaling.media;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,10 +26,18 @@ public class RtpEngineRelay implements MediaRelay {
 
     private final NgClient ng;
     private final MediaConfig config;
+    private final Event<MediaReleased> released;
 
-    public RtpEngineRelay(NgClient ng, MediaConfig config) {
+    @Inject
+    public RtpEngineRelay(NgClient ng, MediaConfig config, Event<MediaReleased> released) {
         this.ng = ng;
         this.config = config;
+        this.released = released;
+    }
+
+    /** A relay that tells nobody about released media (tests with their own client). */
+    public RtpEngineRelay(NgClient ng, MediaConfig config) {
+        this(ng, config, null);
     }
 
     @Override
@@ -66,7 +76,12 @@ public class RtpEngineRelay implements MediaRelay {
     @Override
     public Uni<Void> delete(String callId) {
         // rtpengine answers an unknown call with result ok plus a warning: delete is idempotent as it is.
-        return Uni.createFrom().deferred(() -> call(command("delete", callId))).replaceWithVoid();
+        return Uni.createFrom().deferred(() -> call(command("delete", callId))).replaceWithVoid()
+                .invoke(() -> {
+                    if (released != null) {
+                        released.fire(new MediaReleased(callId));
+                    }
+                });
     }
 
     @Override

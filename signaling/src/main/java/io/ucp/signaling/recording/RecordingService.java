@@ -13,11 +13,13 @@ import io.ucp.signaling.call.CallView;
 import io.ucp.signaling.call.Change;
 import io.ucp.signaling.call.Idempotency;
 import io.ucp.signaling.media.MediaRelayException;
+import io.ucp.signaling.media.MediaReleased;
 import io.ucp.signaling.media.ServerRecordings;
 import io.quarkus.logging.Log;
 import io.ucp.signaling.platform.problem.ProblemException;
 import io.ucp.signaling.routing.AccountCopies;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -167,8 +169,9 @@ public class RecordingService {
     }
 
     /**
-     * The SIP edge calls this once a call's media is released (after {@code MediaRelay.delete}): a server recording
-     * still running is finished from rtpengine's closed pcap and stored, as a stop would. Nothing to do otherwise.
+     * Once a call's media is released (runs on {@link MediaReleased}, fired by {@code MediaRelay.delete} and the
+     * stale sweep): a server recording still running is finished from rtpengine's closed pcap and stored, as a stop
+     * would. Nothing to do otherwise.
      */
     public Uni<Void> mediaReleased(UUID callId) {
         return calls.get(SYSTEM, callId).chain(view -> {
@@ -192,6 +195,21 @@ public class RecordingService {
                         stopped(entry, stored, now);
                         return Change.of(call.withRecordings(list.toString()).nextVersion(), null);
                     }, null)).replaceWithVoid();
+        });
+    }
+
+    /** rtpengine released a call's media (delete, or the stale sweep): finish its running server recording. */
+    void onMediaReleased(@Observes MediaReleased event) {
+        UUID callId;
+        try {
+            callId = UUID.fromString(event.callId());
+        } catch (IllegalArgumentException e) {
+            return; // not one of our calls
+        }
+        mediaReleased(callId).subscribe().with(v -> { }, e -> {
+            if (!(e instanceof ProblemException p && p.status() == 404)) {
+                Log.warnf("Could not finish the server recording of call %s: %s", callId, e.getMessage());
+            }
         });
     }
 

@@ -236,6 +236,35 @@ class MediaRelayTest {
     }
 
     @Test
+    void requestsWaitingForAReplyAreBounded() throws Exception {
+        MediaConfig two = (MediaConfig) java.lang.reflect.Proxy.newProxyInstance(MediaConfig.class.getClassLoader(),
+                new Class<?>[] {MediaConfig.class},
+                (proxy, method, args) -> "maxPending".equals(method.getName()) ? 2 : method.invoke(config, args));
+        try (DatagramSocket silent = endpoint()) {
+            NgClient client = new NgClient(vertx, two, "127.0.0.1", silent.getLocalPort());
+            try {
+                List<CompletableFuture<Object>> outcomes = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    CompletableFuture<Object> outcome = new CompletableFuture<>();
+                    outcomes.add(outcome);
+                    client.request(Map.of("command", "ping")).subscribe().with(outcome::complete, outcome::complete);
+                }
+                assertThat(outcomes.get(2).get(5, java.util.concurrent.TimeUnit.SECONDS))
+                        .isInstanceOfSatisfying(MediaRelayException.class,
+                                e -> assertThat(e.reason()).isEqualTo(MediaRelayException.Reason.OVERLOADED));
+                for (int i = 0; i < 2; i++) {
+                    assertThat(outcomes.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                            .isInstanceOfSatisfying(MediaRelayException.class,
+                                    e -> assertThat(e.reason()).isEqualTo(MediaRelayException.Reason.TIMEOUT));
+                }
+                assertThat(client.pendingCount()).isZero();
+            } finally {
+                client.close();
+            }
+        }
+    }
+
+    @Test
     void badArgumentsFailWithoutReachingRtpengine() {
         assertThatThrownBy(() -> new MediaLeg("", "a", null, Profile.RTP, Profile.RTP))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -18,7 +18,6 @@ import io.restassured.http.ContentType;
 import io.ucp.signaling.call.CallTestSupport.User;
 import io.ucp.signaling.media.MediaRelayTest.Sdp;
 import io.ucp.signaling.platform.TestTokens;
-import io.ucp.signaling.recording.RecordingService;
 import jakarta.inject.Inject;
 import java.net.DatagramSocket;
 import java.net.URI;
@@ -44,8 +43,6 @@ class ServerRecordingTest {
 
     @Inject
     MediaRelay relay;
-    @Inject
-    RecordingService recordings;
     @TestHTTPResource("/v1/devices/channel")
     URI channel;
 
@@ -116,12 +113,13 @@ class ServerRecordingTest {
                     sent += 25;
                     awaitRelayed(media, sent);
                 }
-                await(() -> relay.delete(media));
-                await(() -> recordings.mediaReleased(callId));
+                await(() -> relay.delete(media)); // fires MediaReleased: RecordingService finishes the recording
+                await().atMost(Duration.ofSeconds(15)).until(() -> "stopped".equals(given().auth()
+                        .oauth2(bob.token()).when().get("/v1/calls/" + callId + "/recordings/" + second).then()
+                        .statusCode(200).extract().path("state")));
                 given().auth().oauth2(bob.token()).when()
                         .get("/v1/calls/" + callId + "/recordings/" + second).then().statusCode(200)
-                        .body("state", equalTo("stopped")).body("durationSeconds", equalTo(1))
-                        .body("sizeBytes", equalTo(44 + 8000 * 4));
+                        .body("durationSeconds", equalTo(1)).body("sizeBytes", equalTo(44 + 8000 * 4));
             } finally {
                 await(() -> relay.delete(media));
                 action(alice, callId, "hangup");
