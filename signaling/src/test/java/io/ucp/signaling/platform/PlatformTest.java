@@ -26,7 +26,7 @@ class PlatformTest {
     Pool pool;
 
     @Test
-    void readinessProbesPostgresRedisKafkaS3AndRtpengine() {
+    void readinessProbesPostgresRedisKafkaAndS3() {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
