@@ -19,12 +19,19 @@ class ReadinessDownTest {
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'Kafka' }.status", equalTo("DOWN"))
-                .body("checks.find { it.name.contains('PostgreSQL') }.status", equalTo("UP"))
-                .body("checks.find { it.name == 'Media relay (rtpengine)' }.status", equalTo("DOWN"));
+                .body("checks.find { it.name.contains('PostgreSQL') }.status", equalTo("UP"));
     }
 
     @Test
     void livenessStaysUp() {
         given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void readinessNamesRtpengineDownWhenItDoesNotAnswer() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("checks.find { it.name == 'Media relay (rtpengine)' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Media relay (rtpengine)' }.data.ng", equalTo("127.0.0.1:1"));
     }
 }
