@@ -3,7 +3,7 @@ package io.ucp.signaling.platform;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.Map;
 
-/** Points Redis and Kafka at a closed loopback port, as if both servers were stopped. */
+/** Points Redis, Kafka and rtpengine at a closed loopback port, as if these servers were stopped. */
 public class BackingServersDownProfile implements QuarkusTestProfile {
 
     @Override
@@ -11,6 +11,7 @@ public class BackingServersDownProfile implements QuarkusTestProfile {
         return Map.of(
                 "quarkus.redis.hosts", "redis://127.0.0.1:1",
                 "kafka.bootstrap.servers", "127.0.0.1:1",
+                "ucp.signaling.media.ng-port", "1",
                 "ucp.outbox.metadata-timeout", "1s");
     }
 }

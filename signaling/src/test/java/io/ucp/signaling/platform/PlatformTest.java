@@ -30,7 +30,7 @@ class PlatformTest {
         given().when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("Redis", "Kafka", "S3"))
+                .body("checks.name", hasItems("Redis", "Kafka", "S3", "Media relay (rtpengine)"))
                 .body("checks.name", hasItem(containsString("PostgreSQL")))
                 .body("checks.status", not(hasItem("DOWN")));
     }

@@ -28,4 +28,12 @@ class ReadinessDownTest {
     void livenessStaysUp() {
         given().when().get("/q/health/live").then().statusCode(200);
     }
+
+    @Test
+    void readinessNamesRtpengineDownWhenItDoesNotAnswer() {
+        given().when().get("/q/health/ready")
+                .then().statusCode(503)
+                .body("checks.find { it.name == 'Media relay (rtpengine)' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'Media relay (rtpengine)' }.data.ng", equalTo("127.0.0.1:1"));
+    }
 }
