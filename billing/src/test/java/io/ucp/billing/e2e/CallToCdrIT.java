@@ -46,6 +46,9 @@ import org.junit.jupiter.api.Test;
  */
 class CallToCdrIT {
 
+    /** HTTP port → that instance's management port (health lives there, not on the public port). */
+    private static final java.util.Map<Integer, Integer> managementPorts = new java.util.HashMap<>();
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String ADMIN = Fixtures.ADMIN;
     /** Internal calls cost 0.60 per started minute on this plan (60 s increments, no fees). */
@@ -65,7 +68,7 @@ class CallToCdrIT {
         processes.add(start("billing", System.getProperty("ucp.it.billing-app"), billing));
         for (int port : List.of(signaling, billing)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
+                    .until(() -> given().port(managementPorts.get(port)).get("/q/health/ready").statusCode() == 200);
         }
         kafka = new KafkaCompanion("127.0.0.1:9092");
         // Fixtures talk to "the service" on RestAssured's default port: here, billing.
@@ -213,8 +216,9 @@ class CallToCdrIT {
             throw new IllegalStateException(name + " is not packaged at " + app + " (build the reactor: mvn verify)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        managementPorts.put(port, freePort());
         List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPorts.get(port),
                 "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI(),
                 "-jar", app);
         File log = new File(System.getProperty("ucp.it.logs"), "e2e-" + name + ".log");

@@ -37,11 +37,14 @@ class ConsumerRestartIT {
     private static KafkaCompanion kafka;
     private static Process billing;
     private static int port;
+    /** Health lives on the management interface, not on the public port. */
+    private static int management;
     private static final String INSTANCE = "billing-restart-it-" + UUID.randomUUID();
 
     @BeforeAll
     static void start() throws Exception {
         port = freePort();
+        management = freePort();
         billing = startBilling();
         kafka = new KafkaCompanion("127.0.0.1:9092");
         RestAssured.port = port;
@@ -110,14 +113,15 @@ class ConsumerRestartIT {
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port, "-Ducp.kafka.instance-id=" + INSTANCE,
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + management,
+                "-Ducp.kafka.instance-id=" + INSTANCE,
                 "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI(),
                 "-jar", app);
         File log = new File(System.getProperty("ucp.it.logs"), "restart-billing.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
+                .until(() -> given().port(management).get("/q/health/ready").statusCode() == 200);
         return process;
     }
 

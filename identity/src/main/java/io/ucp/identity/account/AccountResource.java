@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.ucp.identity.auth.AuthService;
 import io.ucp.identity.common.Idempotency;
 import io.ucp.identity.platform.security.CurrentUser;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Set;
@@ -32,10 +34,12 @@ public class AccountResource {
     private final CurrentUser currentUser;
     private final Idempotency idempotency;
     private final AuthService auth;
+    private final SignUpRateLimiter signUpLimit;
 
     public AccountResource(AccountService accounts, CurrentUser currentUser, Idempotency idempotency,
-            AuthService auth) {
+            AuthService auth, SignUpRateLimiter signUpLimit) {
         this.accounts = accounts;
+        this.signUpLimit = signUpLimit;
         this.auth = auth;
         this.currentUser = currentUser;
         this.idempotency = idempotency;
@@ -54,10 +58,15 @@ public class AccountResource {
     }
 
     @POST
-    @Operation(summary = "Sign up with email and password (Idempotency-Key honoured)")
-    public Uni<Response> signUp(@Valid @NotNull SignUp body, @HeaderParam(Idempotency.HEADER) String key) {
+    @Operation(summary = "Sign up with email and password (Idempotency-Key honoured; 409 for a registered email, "
+            + "429 after repeated attempts for one email or from one address)")
+    public Uni<Response> signUp(@Valid @NotNull SignUp body, @HeaderParam(Idempotency.HEADER) String key,
+            @Context HttpServerRequest request) {
+        String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        // A replay of the same Idempotency-Key is not a new attempt: only the work itself is counted.
         return idempotency.run("sign-up", key, new SignUpRequestFingerprint(Emails.normalise(body.email()), body.displayName()),
-                201, () -> accounts.signUp(body.email(), body.password(), body.displayName(), Set.of("user"))
+                201, () -> signUpLimit.attempt(Emails.normalise(body.email()), address)
+                        .chain(() -> accounts.signUp(body.email(), body.password(), body.displayName(), Set.of("user")))
                         .map(AccountView::of));
     }
 

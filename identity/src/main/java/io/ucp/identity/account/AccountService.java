@@ -102,9 +102,9 @@ public class AccountService {
         }
         if (cursor != null) {
             List<String> after = Cursor.decode(cursor, 2);
-            params.add(OffsetDateTime.parse(after.get(0)));
+            params.add(Cursor.value(after.get(0), OffsetDateTime::parse));
             sql.append(" AND (created_at, id) > ($").append(params.size());
-            params.add(UUID.fromString(after.get(1)));
+            params.add(Cursor.value(after.get(1), UUID::fromString));
             sql.append(", $").append(params.size()).append(")");
         }
         params.add(size + 1);

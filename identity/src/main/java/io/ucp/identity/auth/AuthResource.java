@@ -6,6 +6,7 @@ import io.ucp.identity.platform.security.CurrentUser;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -48,7 +49,7 @@ public class AuthResource {
     @POST
     @Path("login")
     @Operation(summary = "Sign in: a short-lived access token and a refresh token (429 after repeated failures)")
-    public Uni<AuthService.Tokens> login(@Valid LoginRequest body, @Context HttpServerRequest request,
+    public Uni<AuthService.Tokens> login(@Valid @NotNull LoginRequest body, @Context HttpServerRequest request,
             @Context HttpHeaders headers) {
         return auth.login(body.email(), body.password(), headers.getHeaderString(HttpHeaders.USER_AGENT),
                 request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
@@ -57,7 +58,7 @@ public class AuthResource {
     @POST
     @Path("refresh")
     @Operation(summary = "Rotate a refresh token; presenting a used one ends its session")
-    public Uni<AuthService.Tokens> refresh(@Valid RefreshRequest body) {
+    public Uni<AuthService.Tokens> refresh(@Valid @NotNull RefreshRequest body) {
         return auth.refresh(body.refreshToken());
     }
 

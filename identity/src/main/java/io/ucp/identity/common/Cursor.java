@@ -4,6 +4,7 @@ import io.ucp.identity.platform.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /** Opaque keyset cursor: the sort values of the last row of a page, base64url-encoded. */
 public final class Cursor {
@@ -29,6 +30,15 @@ public final class Cursor {
             }
             return values;
         } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("cursor", "is not a cursor this API returned");
+        }
+    }
+
+    /** One value of a decoded cursor, parsed; a value that does not parse is a tampered cursor, a 400. */
+    public static <T> T value(String raw, Function<String, T> parse) {
+        try {
+            return parse.apply(raw);
+        } catch (RuntimeException e) {
             throw ProblemException.badRequest("cursor", "is not a cursor this API returned");
         }
     }

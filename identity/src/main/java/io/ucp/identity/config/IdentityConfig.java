@@ -16,6 +16,8 @@ public interface IdentityConfig {
 
     LoginLimit loginLimit();
 
+    SignUpLimit signUpLimit();
+
     Devices devices();
 
     /** How long an unused session (and its refresh token) lives; each refresh extends it. */
@@ -62,6 +64,20 @@ public interface IdentityConfig {
         int maxFailuresPerAddress();
 
         @WithDefault("15m")
+        Duration window();
+    }
+
+    /** Sign-up answers 409 for a registered email: attempts are limited so that cannot be used to list emails. */
+    interface SignUpLimit {
+        /** Sign-up attempts for one email within the window before 429. */
+        @WithDefault("5")
+        int maxPerEmail();
+
+        /** Sign-up attempts from one client address within the window before 429. */
+        @WithDefault("20")
+        int maxPerAddress();
+
+        @WithDefault("1h")
         Duration window();
     }
 

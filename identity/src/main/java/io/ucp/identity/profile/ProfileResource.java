@@ -54,15 +54,21 @@ public class ProfileResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "A user's public profile")
+    @Operation(summary = "A user's public profile (presence only on my own: others' is presence's API, "
+            + "for approved watchers)")
     public Uni<Profile> get(@PathParam("id") UUID id) {
-        return profiles.get(id);
+        return profiles.get(id).map(this::asSeenByCaller);
     }
 
     @GET
     @Operation(summary = "Directory search by name (word prefix) or phone (prefix), cursor-paginated")
     public Uni<Page<Profile>> search(@QueryParam("q") @Size(max = 100) String query,
             @QueryParam("cursor") @Size(max = 512) String cursor, @QueryParam("limit") Integer limit) {
-        return profiles.search(query, cursor, limit);
+        return profiles.search(query, cursor, limit)
+                .map(page -> new Page<>(page.items().stream().map(this::asSeenByCaller).toList(), page.nextCursor()));
+    }
+
+    private Profile asSeenByCaller(Profile profile) {
+        return currentUser.mayAccess(profile.accountId()) ? profile : profile.withoutPresence();
     }
 }

@@ -101,8 +101,14 @@ public class RoutingResource {
 
     @POST
     @Path("resolve")
-    @Operation(summary = "Resolve an incoming call into the ordered plan signaling executes, with the matched rule ids")
+    @Operation(summary = "Preview how an incoming call to my account (admins: any account) is resolved into the "
+            + "ordered plan signaling executes, with the matched rule ids; another user's account is a 404")
     public Uni<RoutingService.Plan> resolve(@Valid @NotNull ResolveRequest body) {
+        // A plan names the callee's devices, rules, forward numbers and presence: only its owner and admins see
+        // it. No service calls this (signaling resolves from its own copy of the rules, RuleReader).
+        if (body.calleeAccountId() == null || !currentUser.mayAccess(body.calleeAccountId())) {
+            throw ProblemException.notFound("Account");
+        }
         String caller = callerNumber(body.callerNumber());
         return routing.resolve(body.calleeAccountId(), caller, body.at() == null ? Instant.now() : body.at());
     }

@@ -85,7 +85,7 @@ public class RoutingService {
                                     + "conditions, action) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb) RETURNING id")
                                     .execute(Tuple.of(accountId, position, draft.name(),
                                             draft.enabled() == null || draft.enabled(),
-                                            json(draft.conditions() == null ? RuleConditions.none() : draft.conditions()),
+                                            json(RuleValidator.canonical(draft.conditions())),
                                             json(action))))
                             .map(rows -> rows.iterator().next().getUUID("id"));
                 })
@@ -100,7 +100,7 @@ public class RoutingService {
                                 + "conditions = $5::text::jsonb, action = $6::text::jsonb, version = version + 1 "
                                 + "WHERE id = $1 AND account_id = $2")
                         .execute(Tuple.of(ruleId, accountId, draft.name(), draft.enabled() == null || draft.enabled(),
-                                json(draft.conditions() == null ? RuleConditions.none() : draft.conditions()),
+                                json(RuleValidator.canonical(draft.conditions())),
                                 json(action))))
                 .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(ProblemException.notFound("Routing rule"))
                         : published(tx, accountId).map(rules -> find(rules, ruleId))));

@@ -23,11 +23,12 @@ final class RuleMatcher {
                 return false;
             }
         }
-        if (c.callerPrefixes() != null
-                && (callerNumber == null || c.callerPrefixes().stream().noneMatch(callerNumber::startsWith))) {
+        if (c.callerPrefixes() != null && (callerNumber == null
+                || c.callerPrefixes().stream().noneMatch(prefix -> CallerNumbers.startsWith(callerNumber, prefix)))) {
             return false;
         }
-        if (c.callerPattern() != null && (callerNumber == null || !patternMatches(c.callerPattern(), callerNumber))) {
+        if (c.callerPattern() != null
+                && (callerNumber == null || !CallerNumbers.matches(c.callerPattern(), callerNumber))) {
             return false;
         }
         return c.presence() == null || c.presence().contains(presence);
@@ -47,22 +48,5 @@ final class RuleMatcher {
 
     private static boolean onDay(RuleConditions.TimeWindow w, DayOfWeek day) {
         return w.days() == null || w.days().contains(day.name().substring(0, 3).toUpperCase(Locale.ROOT));
-    }
-
-    /** Digit-by-digit: X matches any digit, a trailing * any rest; otherwise the lengths must be equal. */
-    static boolean patternMatches(String pattern, String number) {
-        boolean open = pattern.endsWith("*");
-        String body = open ? pattern.substring(0, pattern.length() - 1) : pattern;
-        if (number.length() < body.length() || (!open && number.length() != body.length())) {
-            return false;
-        }
-        for (int i = 0; i < body.length(); i++) {
-            char p = body.charAt(i);
-            char n = number.charAt(i);
-            if (p == 'X' ? !Character.isDigit(n) : p != n) {
-                return false;
-            }
-        }
-        return true;
     }
 }

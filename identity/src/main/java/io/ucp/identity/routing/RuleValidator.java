@@ -17,9 +17,6 @@ final class RuleValidator {
             "appear-offline");
     static final Set<String> ACTIONS = Set.of("ring", "forward", "queue", "reject");
     static final Set<String> CAUSES = Set.of("busy", "declined", "unavailable", "do-not-disturb");
-    private static final Pattern PREFIX = Pattern.compile("^\\+[0-9]{1,15}$");
-    /** Digits, X for any one digit, an optional trailing * for any rest: no regex from clients. */
-    private static final Pattern CALLER_PATTERN = Pattern.compile("^\\+?[0-9X]{1,16}\\*?$");
     private static final Pattern TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
 
     private RuleValidator() {
@@ -31,6 +28,20 @@ final class RuleValidator {
             conditions(c);
         }
         return action(a);
+    }
+
+    /**
+     * The conditions as stored and published: prefixes and the pattern in E.164 form ({@code 1555XXX*} →
+     * {@code +1555XXX*}), so that identity's preview and signaling's copy compare like with like. Call after
+     * {@link #validate}.
+     */
+    static RuleConditions canonical(RuleConditions c) {
+        if (c == null) {
+            return RuleConditions.none();
+        }
+        return new RuleConditions(c.timeWindows(),
+                c.callerPrefixes() == null ? null : c.callerPrefixes().stream().map(CallerNumbers::prefix).toList(),
+                CallerNumbers.pattern(c.callerPattern()), c.presence());
     }
 
     private static void conditions(RuleConditions c) {
@@ -61,14 +72,15 @@ final class RuleValidator {
                 throw bad("conditions.callerPrefixes", "must hold 1 to 50 prefixes");
             }
             for (int i = 0; i < c.callerPrefixes().size(); i++) {
-                String p = c.callerPrefixes().get(i);
-                if (p == null || !PREFIX.matcher(p).matches()) {
-                    throw bad("conditions.callerPrefixes[" + i + "]", "must be + followed by 1 to 15 digits");
+                if (CallerNumbers.prefix(c.callerPrefixes().get(i)) == null) {
+                    throw bad("conditions.callerPrefixes[" + i + "]",
+                            "must be a country code and digits, + optional (E.164: first digit 1-9, at most 15)");
                 }
             }
         }
-        if (c.callerPattern() != null && !CALLER_PATTERN.matcher(c.callerPattern()).matches()) {
-            throw bad("conditions.callerPattern", "must be digits and X (any digit), optionally ending in *");
+        if (c.callerPattern() != null && CallerNumbers.pattern(c.callerPattern()) == null) {
+            throw bad("conditions.callerPattern", "must be digits and X (any digit) from the country code on, "
+                    + "+ optional, optionally ending in * (E.164: first digit 1-9, at most 15)");
         }
         if (c.presence() != null) {
             if (c.presence().isEmpty() || !PRESENCE.containsAll(c.presence())) {

@@ -74,6 +74,31 @@ class AccountTest {
     }
 
     @Test
+    void signUpAttemptsAreLimitedPerEmailAndPerAddress() {
+        // Per email (the 409 tells a registered email): the 4th attempt in the window is a 429, from any address.
+        String email = Api.email();
+        Api.signUp(email);
+        for (int i = 0; i < 2; i++) {
+            json().header("X-Forwarded-For", Api.address()).body(Map.of("email", email, "password", PASSWORD))
+                    .post("/v1/accounts").then().statusCode(409);
+        }
+        json().header("X-Forwarded-For", Api.address()).body(Map.of("email", email, "password", PASSWORD))
+                .post("/v1/accounts").then().statusCode(429).contentType("application/problem+json")
+                .header("Retry-After", notNullValue());
+        // Per address: after 30 attempts (any emails) the address gets 429, whatever the email.
+        String address = Api.address();
+        for (int i = 0; i < 30; i++) {
+            json().header("X-Forwarded-For", address).body(Map.of("email", Api.email(), "password", "short"))
+                    .post("/v1/accounts").then().statusCode(400);
+        }
+        json().header("X-Forwarded-For", address).body(Map.of("email", Api.email(), "password", PASSWORD))
+                .post("/v1/accounts").then().statusCode(429).contentType("application/problem+json");
+        // Another address is unaffected.
+        json().header("X-Forwarded-For", Api.address()).body(Map.of("email", Api.email(), "password", PASSWORD))
+                .post("/v1/accounts").then().statusCode(201);
+    }
+
+    @Test
     void anIdempotentSignUpReplaysTheFirstResult() {
         String email = Api.email();
         String key = UUID.randomUUID().toString();
@@ -121,6 +146,14 @@ class AccountTest {
                 .then().statusCode(400).body("errors.field", hasItem("limit"));
         given().auth().oauth2(ADMIN).queryParam("cursor", "garbage!").get("/v1/admin/accounts")
                 .then().statusCode(400).body("errors.field", hasItem("cursor"));
+        // Well-formed base64 whose values are not a timestamp and an id: still a 400, never a 500.
+        for (String values : List.of("yesterday\n" + UUID.randomUUID(), "2026-01-01T00:00:00Z\nnot-a-uuid", "a\nb")) {
+            String tampered = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(values.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            given().auth().oauth2(ADMIN).queryParam("cursor", tampered).get("/v1/admin/accounts")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem("cursor"));
+        }
         given().auth().oauth2(ADMIN).get("/v1/admin/accounts/" + UUID.randomUUID()).then().statusCode(404);
     }
 

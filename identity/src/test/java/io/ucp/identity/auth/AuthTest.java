@@ -57,6 +57,27 @@ class AuthTest {
     }
 
     @Test
+    void loginAndRefreshWithANullOrEmptyBodyAre400NamingTheBody() {
+        for (String path : List.of("/v1/auth/login", "/v1/auth/refresh")) {
+            for (String body : List.of("null", "")) {
+                json().header("X-Forwarded-For", Api.address()).body(body).post(path)
+                        .then().statusCode(400).contentType("application/problem+json")
+                        .body("errors[0].field", equalTo("body"));
+            }
+        }
+    }
+
+    @Test
+    void tokenResponsesAreNeverCached() {
+        Api.User user = Api.newUser();
+        json().header("X-Forwarded-For", Api.address()).body(Map.of("email", user.email(), "password", PASSWORD))
+                .post("/v1/auth/login")
+                .then().statusCode(200).header("Cache-Control", "no-store").header("Pragma", "no-cache");
+        json().body(Map.of("refreshToken", user.refreshToken())).post("/v1/auth/refresh")
+                .then().statusCode(200).header("Cache-Control", "no-store").header("Pragma", "no-cache");
+    }
+
+    @Test
     void theJwksVerifiesIssuedTokens() throws Exception {
         Api.User user = Api.newUser();
         String jwks = given().get("/.well-known/jwks.json").then().statusCode(200)

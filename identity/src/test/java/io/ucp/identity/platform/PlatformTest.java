@@ -7,13 +7,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,9 +28,12 @@ class PlatformTest {
     @Inject
     Pool pool;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void readinessProbesPostgresRedisAndKafka() {
-        given().when().get("/q/health/ready")
+        given().port(management.getPort()).when().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Redis", "Kafka"))
@@ -120,8 +126,70 @@ class PlatformTest {
     }
 
     @Test
-    void openApiAndMetricsAreServed() {
+    void openApiIsPublicAndMetricsAndHealthOnlyOnTheManagementPort() {
         given().when().get("/q/openapi?format=json").then().statusCode(200).body("info.title", containsString("UCP"));
-        given().when().get("/q/metrics").then().statusCode(200).body(containsString("ucp_outbox"));
+        given().port(management.getPort()).when().get("/q/metrics")
+                .then().statusCode(200).body(containsString("ucp_outbox"));
+        for (String path : List.of("/q/metrics", "/q/health", "/q/health/ready", "/q/health/live")) {
+            given().when().get(path).then().statusCode(404).contentType("application/problem+json");
+        }
+    }
+
+    @Test
+    void percentEncodedSpecialsInAPathAreProblemsNot500() {
+        for (String segment : List.of("%20", "%00", "%22", "%7Bx%7D", "a%20b", "%27", "%5C", "%25", "%3C%3E")) {
+            given().urlEncodingEnabled(false).when().get("/v1/test-probe/items/" + segment)
+                    .then().statusCode(404).contentType("application/problem+json");
+            given().urlEncodingEnabled(false).when().get("/v1/no-such-thing/" + segment)
+                    .then().statusCode(404).contentType("application/problem+json")
+                    .body("instance", startsWith("/v1/no-such-thing/"));
+        }
+    }
+
+    @Test
+    void aDuplicatedKeyIsA400NamingIt() {
+        given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"count\": 1, \"count\": 2, \"items\": []}")
+                .when().post("/v1/test-probe")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("count"));
+    }
+
+    @Test
+    void aNullOrEmptyBodyIsA400() {
+        for (String body : List.of("null", "")) {
+            given().contentType(ContentType.JSON).body(body).when().post("/v1/test-probe")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("body"));
+        }
+    }
+
+    @Test
+    void aBodyOverTheHttpLimitIsA413Problem() {
+        String big = "{\"name\": \"" + "x".repeat(1_100_000) + "\", \"count\": 1, \"items\": []}";
+        given().contentType(ContentType.JSON).body(big).when().post("/v1/test-probe")
+                .then().statusCode(413).contentType("application/problem+json").body("status", equalTo(413));
+    }
+
+    @Test
+    void aTooLongUriIsA414Problem() {
+        given().queryParam("limit", 1).queryParam("pad", "x".repeat(10_000)).when().get("/v1/test-probe")
+                .then().statusCode(414).contentType("application/problem+json").body("status", equalTo(414));
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        for (String path : List.of("/v1/test-probe?limit=1", "/v1/no-such-thing", "/q/openapi")) {
+            given().when().get(path).then()
+                    .header("X-Content-Type-Options", "nosniff")
+                    .header("Referrer-Policy", "no-referrer")
+                    .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                    .header("Content-Security-Policy", containsString("default-src 'none'"))
+                    .header("Cache-Control", "no-store")
+                    .header("Pragma", "no-cache");
+        }
+        // Swagger UI still renders: its page and scripts load under its own policy.
+        given().when().get("/q/swagger-ui/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("script-src 'self' 'unsafe-inline'"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"));
     }
 }

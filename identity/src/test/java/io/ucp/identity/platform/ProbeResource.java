@@ -39,8 +39,14 @@ public class ProbeResource {
     }
 
     @POST
-    public Body echo(@Valid Body body) {
+    public Body echo(@Valid @NotNull Body body) {
         return body;
+    }
+
+    @GET
+    @Path("items/{id}")
+    public String item(@jakarta.ws.rs.PathParam("id") java.util.UUID id) {
+        throw ProblemException.notFound("Item");
     }
 
     @GET

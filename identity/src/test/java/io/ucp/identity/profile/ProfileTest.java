@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -136,6 +137,26 @@ class ProfileTest {
         publishPresence(user.id(), "on-call", 7);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(user.accessToken())
                 .get("/v1/profiles/me").then().body("presence", equalTo("on-call")));
+    }
+
+    @Test
+    void presenceIsShownOnlyToTheAccountItselfNotInOthersProfilesOrTheDirectory() {
+        Api.User user = Api.newUser();
+        Api.User stranger = Api.newUser();
+        String name = "Pz" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON).body(Map.of("displayName", name))
+                .patch("/v1/profiles/me").then().statusCode(200);
+        publishPresence(user.id(), "dnd", 5);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(user.accessToken())
+                .get("/v1/profiles/me").then().body("presence", equalTo("dnd")));
+        given().auth().oauth2(user.accessToken()).get("/v1/profiles/" + user.id()).then().statusCode(200)
+                .body("presence", equalTo("dnd"));
+        // Presence decides who sees presence (approved watchers): identity's directory shows it to no one else.
+        given().auth().oauth2(stranger.accessToken()).get("/v1/profiles/" + user.id()).then().statusCode(200)
+                .body("displayName", equalTo(name)).body("$", org.hamcrest.Matchers.not(hasKey("presence")));
+        given().auth().oauth2(stranger.accessToken()).queryParam("q", name).get("/v1/profiles").then()
+                .statusCode(200).body("items.size()", equalTo(1))
+                .body("items[0]", org.hamcrest.Matchers.not(hasKey("presence")));
     }
 
     private static String publishPresence(UUID account, String state, long version) {

@@ -117,6 +117,27 @@ class RoutingRulesTest {
     }
 
     @Test
+    void onlyTheAccountItselfAndAdminsResolveItsPlan() {
+        Api.User owner = Api.newUser();
+        Api.User stranger = Api.newUser();
+        as(owner).body(Map.of("type", "web", "name", "Browser")).post("/v1/devices").then().statusCode(201);
+        as(owner).body(Map.of("action", Map.of("type", "forward", "toNumber", "+12025550100")))
+                .post("/v1/routing/rules").then().statusCode(201);
+        Map<String, Object> request = Map.of("calleeAccountId", owner.id().toString(), "callerNumber", "+12025550111");
+        // A stranger learns nothing: not the devices, rules or numbers, not even that the account exists.
+        as(stranger).body(request).post("/v1/routing/resolve").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body(org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("+12025550100")));
+        given().auth().oauth2(io.ucp.identity.platform.TestTokens.user(UUID.randomUUID())).contentType("application/json")
+                .body(request).post("/v1/routing/resolve").then().statusCode(404);
+        given().contentType("application/json").body(request).post("/v1/routing/resolve").then().statusCode(401);
+        as(owner).body(request).post("/v1/routing/resolve").then().statusCode(200)
+                .body("steps[0].action.toNumber", equalTo("+12025550100"));
+        given().auth().oauth2(io.ucp.identity.platform.TestTokens.admin(UUID.randomUUID())).contentType("application/json")
+                .body(request).post("/v1/routing/resolve").then().statusCode(200);
+    }
+
+    @Test
     void withoutRulesEveryDeviceRings() {
         Api.User user = Api.newUser();
         String d1 = as(user).body(Map.of("type", "web", "name", "Browser")).post("/v1/devices").then().statusCode(201)

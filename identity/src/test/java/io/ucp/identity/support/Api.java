@@ -32,7 +32,8 @@ public final class Api {
     }
 
     public static UUID signUp(String email) {
-        return UUID.fromString(json().body(Map.of("email", email, "password", PASSWORD)).post("/v1/accounts")
+        return UUID.fromString(json().header("X-Forwarded-For", address())
+                .body(Map.of("email", email, "password", PASSWORD)).post("/v1/accounts")
                 .then().statusCode(201).extract().path("id"));
     }
 

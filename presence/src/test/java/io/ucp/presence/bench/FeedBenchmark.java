@@ -291,13 +291,17 @@ public final class FeedBenchmark {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
+        int managementPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            managementPort = socket.getLocalPort();
+        }
         String base = options.getOrDefault("module", "presence");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xmx1g", "-XX:+UseG1GC",
                 // Give memory back after a collection, so RSS tracks what the connections really hold.
                 "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=15", "-Dquarkus.profile=test",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.flyway.clean-at-start=false",
-                "-Dquarkus.log.level=WARN", "-Ducp.redis.prefix=ucp:presence-bench:", "-Ducp.presence.device-ttl=60s", "-Ducp.presence.offline-grace=30s",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.flyway.clean-at-start=false", "-Dquarkus.log.level=WARN", "-Ducp.redis.prefix=ucp:presence-bench:", "-Ducp.presence.device-ttl=60s", "-Ducp.presence.offline-grace=30s",
                 "-Ducp.feed.housekeeping-interval=20s",
                 "-Dmp.jwt.verify.publickey.location=" + new File(base + "/src/test/resources/test-keys/jwt-public.pem")
                         .getAbsoluteFile().toURI(),
@@ -307,7 +311,7 @@ public final class FeedBenchmark {
         HttpClient probe = vertx.createHttpClient();
         waitUntil(() -> {
             try {
-                return probe.request(HttpMethod.GET, port, "127.0.0.1", "/q/health/ready")
+                return probe.request(HttpMethod.GET, managementPort, "127.0.0.1", "/q/health/ready")
                         .compose(r -> r.send()).map(r -> r.statusCode() == 200)
                         .toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
             } catch (Exception e) {

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class FeedTwoInstancesIT {
 
     private static final List<Process> instances = new ArrayList<>();
+    /** HTTP port → that instance's management port (health lives there, not on the public port). */
+    private static final java.util.Map<Integer, Integer> managementPorts = new java.util.HashMap<>();
     private static int one;
     private static int two;
 
@@ -40,7 +42,7 @@ class FeedTwoInstancesIT {
         instances.add(start(two, "it-2"));
         for (int port : List.of(one, two)) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                    .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
+                    .until(() -> given().port(managementPorts.get(port)).get("/q/health/ready").statusCode() == 200);
         }
     }
 
@@ -56,7 +58,9 @@ class FeedTwoInstancesIT {
 
     private static Process start(int port, String name) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        managementPorts.put(port, freePort());
         List<String> command = List.of(java, "-Xmx256m", "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPorts.get(port),
                 "-Dquarkus.flyway.clean-at-start=false",
                 "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI(),
                 "-jar", System.getProperty("ucp.it.app"));

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
@@ -24,6 +25,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,8 @@ class OutboxOutageTest {
     private static KafkaCompanion kafka;
     private static ConsumerTask<String, String> published;
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
     @Inject
     OutboxWriter outbox;
     @Inject
@@ -105,14 +109,14 @@ class OutboxOutageTest {
     @Test
     void aKafkaOutageLeavesTheServiceReadyAndShowsAsDegraded() throws Exception {
         KafkaOutageProfile.PROXY.stop();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().port(management.getPort()).when().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'Kafka' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'Kafka' }.data.degraded", equalTo(true)));
         assertThat(metrics.get("ucp_kafka_degraded").gauge().value()).isEqualTo(1.0);
 
         KafkaOutageProfile.PROXY.start();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().port(management.getPort()).when().get("/q/health/ready").then()
                 .statusCode(200).body("checks.find { it.name == 'Kafka' }.data.degraded", equalTo(false)));
         assertThat(metrics.get("ucp_kafka_degraded").gauge().value()).isZero();
     }

@@ -3,8 +3,10 @@ package io.ucp.presence.platform;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.net.URL;
 import org.junit.jupiter.api.Test;
 
 /** Readiness must say which backing server is missing, and stay a quick answer while it is. */
@@ -12,10 +14,13 @@ import org.junit.jupiter.api.Test;
 @TestProfile(BackingServersDownProfile.class)
 class ReadinessDownTest {
 
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     void readinessIsDownForRedisAndShowsKafkaAsDegradedOnly() {
         // Redis holds sessions and revocations: without it requests cannot be served. Kafka only delays events.
-        given().when().get("/q/health/ready")
+        given().port(management.getPort()).when().get("/q/health/ready")
                 .then().statusCode(503)
                 .body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'Redis' }.status", equalTo("DOWN"))
@@ -26,6 +31,6 @@ class ReadinessDownTest {
 
     @Test
     void livenessStaysUp() {
-        given().when().get("/q/health/live").then().statusCode(200);
+        given().port(management.getPort()).when().get("/q/health/live").then().statusCode(200);
     }
 }

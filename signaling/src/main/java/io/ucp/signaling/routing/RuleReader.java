@@ -128,7 +128,7 @@ public final class RuleReader {
                 }
                 boolean any = false;
                 for (JsonNode p : prefixes) {
-                    any |= p.isTextual() && callerNumber.startsWith(p.asText());
+                    any |= p.isTextual() && CallerNumbers.startsWith(callerNumber, p.asText());
                 }
                 if (!any) {
                     return false;
@@ -136,7 +136,7 @@ public final class RuleReader {
             }
             JsonNode pattern = c.get("callerPattern");
             if (present(pattern) && (!pattern.isTextual() || callerNumber == null
-                    || !patternMatches(pattern.asText(), callerNumber))) {
+                    || !CallerNumbers.matches(pattern.asText(), callerNumber))) {
                 return false;
             }
             JsonNode states = c.get("presence");
@@ -184,23 +184,6 @@ public final class RuleReader {
             }
         }
         return false;
-    }
-
-    /** Digit-by-digit: X matches any digit, a trailing * any rest; otherwise the lengths must be equal. */
-    static boolean patternMatches(String pattern, String number) {
-        boolean open = pattern.endsWith("*");
-        String body = open ? pattern.substring(0, pattern.length() - 1) : pattern;
-        if (number.length() < body.length() || (!open && number.length() != body.length())) {
-            return false;
-        }
-        for (int i = 0; i < body.length(); i++) {
-            char p = body.charAt(i);
-            char n = number.charAt(i);
-            if (p == 'X' ? !Character.isDigit(n) : p != n) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean present(JsonNode node) {

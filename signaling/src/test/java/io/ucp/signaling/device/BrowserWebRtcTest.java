@@ -44,8 +44,8 @@ class BrowserWebRtcTest {
         String origin = "http://127.0.0.1:" + base.getPort();
         String phoneJs = resource("webrtc/phone.js");
         try (HeadlessChromium chromium = HeadlessChromium.start(base.getPort());
-                HeadlessChromium.Page alicePage = chromium.open(origin + "/q/health/live");
-                HeadlessChromium.Page bobPage = chromium.open(origin + "/q/health/live")) {
+                HeadlessChromium.Page alicePage = chromium.open(origin + "/v1/");
+                HeadlessChromium.Page bobPage = chromium.open(origin + "/v1/")) {
             for (HeadlessChromium.Page page : new HeadlessChromium.Page[] {alicePage, bobPage}) {
                 assertThat(page.evaluate(phoneJs)).isEqualTo("loaded");
             }

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PackagedInstances {
 
+    private static final java.util.Map<Integer, Integer> MANAGEMENT_PORTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final List<Process> processes = new ArrayList<>();
 
     /**
@@ -29,6 +32,7 @@ public final class PackagedInstances {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
                 "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort(port),
                 "-Dquarkus.flyway.clean-at-start=" + cleanDatabase,
                 "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI()));
         for (String property : properties) {
@@ -53,8 +57,20 @@ public final class PackagedInstances {
     }
 
     public static void awaitReady(int port) {
+        int management = managementPort(port);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> given().port(port).get("/q/health/ready").statusCode() == 200);
+                .until(() -> given().port(management).get("/q/health/ready").statusCode() == 200);
+    }
+
+    /** Each instance's management interface (health, metrics) gets a free port of its own, fixed per HTTP port. */
+    public static int managementPort(int port) {
+        return MANAGEMENT_PORTS.computeIfAbsent(port, p -> {
+            try {
+                return freePort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     public static int freePort() throws IOException {

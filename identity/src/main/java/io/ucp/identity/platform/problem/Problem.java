@@ -3,6 +3,7 @@ package io.ucp.identity.platform.problem;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 
 /** RFC 9457 problem details body; {@code errors} names each offending field. */
@@ -15,7 +16,22 @@ public record Problem(URI type, String title, int status, String detail, URI ins
 
     public static Problem of(int status, String slug, String title, String detail, String instance) {
         return new Problem(URI.create(TYPE_BASE + slug), title, status, detail,
-                instance == null ? null : URI.create(instance), List.of());
+                instance(instance), List.of());
+    }
+
+    /**
+     * The request path as a relative URI reference, its characters quoted as needed: a decoded path may hold
+     * spaces, quotes, braces or NUL (sent percent-encoded), which {@code URI.create} would refuse.
+     */
+    static URI instance(String path) {
+        if (path == null) {
+            return null;
+        }
+        try {
+            return new URI(null, null, path, null);
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     public Problem withErrors(List<FieldError> fieldErrors) {

@@ -1,5 +1,8 @@
 package io.ucp.presence.platform.problem;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -50,20 +53,53 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        if (e.getProcessor() instanceof JsonGenerator) {
+            // Writing a response failed: the server's fault, not the client's.
+            return unexpected(e, uri);
+        }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = fieldOf(mapping.getPath());
-            String message = "has the wrong type or format";
-            return respond(Problem.of(400, "invalid-request", "Invalid request", field + ": " + message, path(uri))
-                    .withErrors(List.of(new Problem.FieldError(field, message)))).build();
+            return fieldProblem(fieldOf(mapping.getPath()), "has the wrong type or format", uri);
+        }
+        if (e instanceof JsonParseException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Duplicate field")
+                && e.getProcessor() instanceof JsonParser parser) {
+            String field = currentName(parser);
+            return fieldProblem(field == null ? "body" : field, "appears more than once", uri);
         }
         return respond(Problem.of(400, "malformed-json", "Malformed JSON",
                 "The request body is not valid JSON", path(uri))).build();
     }
 
-    /** More specific than the JSON provider's own mapper, which would answer plain JSON. */
+    /**
+     * More specific than the JSON provider's own mappers, which would answer plain JSON or nothing: a body that
+     * cannot bind (wrong shape, a creator refusing a value, duplicated keys) is the client's mistake.
+     */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
         return unreadableJson(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unbindableJson(JsonMappingException e, UriInfo uri) {
+        return unreadableJson(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unparsableJson(JsonParseException e, UriInfo uri) {
+        return unreadableJson(e, uri);
+    }
+
+    private Response fieldProblem(String field, String message, UriInfo uri) {
+        return respond(Problem.of(400, "invalid-request", "Invalid request", field + ": " + message, path(uri))
+                .withErrors(List.of(new Problem.FieldError(field, message)))).build();
+    }
+
+    private static String currentName(JsonParser parser) {
+        try {
+            return parser.currentName();
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @ServerExceptionMapper
