@@ -12,6 +12,7 @@ import io.ucp.signaling.platform.events.ProcessedEvents;
 import io.ucp.signaling.platform.outbox.OutboxWriter;
 import io.ucp.signaling.platform.outbox.OutgoingEvent;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,13 @@ public class HistoryListener {
         return store.pool().withTransaction(tx -> processed.claim(tx, CONSUMER, claimed.id()).chain(first -> first
                 ? store.insert(tx, entries, recordings).chain(inserted -> announceMissed(tx, entries, inserted))
                 : Uni.createFrom().voidItem()))
+                // A call.ended for a call this database does not hold (pruned by retention before the event was
+                // read, or published by another deployment sharing the topic) has no parties here: skip it, do not
+                // hold up the calls behind it.
+                .onFailure(HistoryListener::unknownCall).recoverWithItem(e -> {
+                    Log.warnf("Skipping call history of %s: no such call here", call.callId());
+                    return null;
+                })
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(10)
                 .onFailure().recoverWithItem(e -> {
                     Log.errorf("Giving up on call history of %s: %s", call.callId(), e.getMessage());
@@ -91,6 +99,10 @@ public class HistoryListener {
                         new CallMissed(e.accountId(), e.callId(), e.peerAccountId(), e.peerNumber(), e.queueId(),
                                 e.endedAt(), count)))))
                 .collect().last().replaceWithVoid();
+    }
+
+    private static boolean unknownCall(Throwable e) {
+        return e instanceof PgException pg && "23503".equals(pg.getSqlState());
     }
 
     /** The recordings a party may fetch (ids and metadata; the download link comes from the recordings API). */
