@@ -31,11 +31,13 @@ public class SipRequests {
 
     private final SipEdge edge;
     private final SipConfig config;
+    private final jakarta.enterprise.inject.Instance<Registrar> registrar;
     private final SecureRandom random = new SecureRandom();
 
-    public SipRequests(SipEdge edge, SipConfig config) {
+    public SipRequests(SipEdge edge, SipConfig config, jakarta.enterprise.inject.Instance<Registrar> registrar) {
         this.edge = edge;
         this.config = config;
+        this.registrar = registrar;
     }
 
     void onRequest(Request request, ServerTransaction transaction) {
@@ -77,6 +79,7 @@ public class SipRequests {
     private void dispatch(Request request, ServerTransaction transaction) {
         String method = request.getMethod();
         switch (method) {
+            case Request.REGISTER -> registrar.get().onRegister(request, transaction);
             case Request.OPTIONS -> {
                 Response response = response(Response.OK, request, null);
                 allow(response);
