@@ -40,9 +40,11 @@ public class Registrar {
     private final SipConfig config;
     private final SipConfig.Registrar settings;
     private final DigestNonces nonces;
+    private final SipPhones phones;
 
     public Registrar(SipEdge edge, SipRequests requests, SipDirectory directory, AccountCopies copies, SipConfig config,
-            SipCredentialSeal.Config sealConfig) {
+            SipCredentialSeal.Config sealConfig, SipPhones phones) {
+        this.phones = phones;
         this.edge = edge;
         this.requests = requests;
         this.directory = directory;
@@ -148,6 +150,7 @@ public class Registrar {
             }
             return directory.register(credential.deviceId(), bindings, wildcard, source)
                     .invoke(live -> requests.respond(transaction, ok(request, live)))
+                    .invoke(live -> phones.registered(credential, live))
                     .replaceWithVoid();
         });
     }

@@ -24,7 +24,7 @@ import javax.sip.message.Response;
 @ApplicationScoped
 public class SipRequests {
 
-    static final List<String> ALLOWED = List.of(Request.OPTIONS, Request.REGISTER);
+    static final List<String> ALLOWED = List.of(Request.OPTIONS, Request.REGISTER, Request.BYE, Request.ACK);
     private static final Set<String> KNOWN = Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL,
             Request.OPTIONS, Request.REGISTER, Request.INFO, Request.REFER, Request.PRACK, Request.UPDATE,
             Request.SUBSCRIBE, Request.NOTIFY, Request.MESSAGE, Request.PUBLISH);
@@ -32,12 +32,15 @@ public class SipRequests {
     private final SipEdge edge;
     private final SipConfig config;
     private final jakarta.enterprise.inject.Instance<Registrar> registrar;
+    private final jakarta.enterprise.inject.Instance<SipPhones> phones;
     private final SecureRandom random = new SecureRandom();
 
-    public SipRequests(SipEdge edge, SipConfig config, jakarta.enterprise.inject.Instance<Registrar> registrar) {
+    public SipRequests(SipEdge edge, SipConfig config, jakarta.enterprise.inject.Instance<Registrar> registrar,
+            jakarta.enterprise.inject.Instance<SipPhones> phones) {
         this.edge = edge;
         this.config = config;
         this.registrar = registrar;
+        this.phones = phones;
     }
 
     void onRequest(Request request, ServerTransaction transaction) {
@@ -80,6 +83,11 @@ public class SipRequests {
         String method = request.getMethod();
         switch (method) {
             case Request.REGISTER -> registrar.get().onRegister(request, transaction);
+            case Request.BYE -> {
+                if (!phones.get().onBye(request, transaction, this)) {
+                    respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                }
+            }
             case Request.OPTIONS -> {
                 Response response = response(Response.OK, request, null);
                 allow(response);
@@ -160,10 +168,14 @@ public class SipRequests {
     }
 
     void onResponse(ResponseEvent event) {
-        Log.debugf("SIP response %d with no interested party", event.getResponse().getStatusCode());
+        if (!phones.get().onResponse(event)) {
+            Log.debugf("SIP response %d with no interested party", event.getResponse().getStatusCode());
+        }
     }
 
     void onTimeout(TimeoutEvent event) {
-        Log.debugf("SIP transaction timed out");
+        if (!phones.get().onTimeout(event)) {
+            Log.debugf("SIP transaction timed out");
+        }
     }
 }

@@ -6,28 +6,15 @@ import static io.ucp.signaling.sip.RawSip.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,25 +27,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RegistrarTest {
 
-    private static final AtomicLong SEQUENCE = new AtomicLong(System.currentTimeMillis() * 1000);
     private static final Pattern NONCE = Pattern.compile("nonce=\"([^\"]+)\"");
 
     @Inject
     SipDirectory directory;
     @Inject
     RedisDataSource redis;
-    @Inject
-    ObjectMapper mapper;
-    @ConfigProperty(name = "ucp.sip.credential-key")
-    String credentialKey;
     @ConfigProperty(name = "ucp.redis.prefix")
     String prefix;
 
-    private final KafkaCompanion kafka = new KafkaCompanion("127.0.0.1:9092");
 
-    /** A SIP device of a fresh account, as identity would issue it. */
-    record Phone(UUID accountId, UUID deviceId, String username, String password) {
-    }
 
     @BeforeEach
     void clearThrottle() {
@@ -68,7 +46,7 @@ class RegistrarTest {
 
     @Test
     void sippRegistersWithTheIssuedCredentialsAndTheDeviceRemovalDropsIt() throws Exception {
-        Phone phone = provision();
+        SipFixtures.Phone phone = provision();
         assertThat(Sipp.run("register.xml", 15071, "-s", phone.username(), "-au", phone.username(), "-ap",
                 phone.password(), "-key", "expires", "300")).isZero();
         List<SipDirectory.Contact> contacts = directory.contacts(phone.deviceId()).await().indefinitely();
@@ -87,7 +65,7 @@ class RegistrarTest {
 
     @Test
     void aWrongPasswordGets401AndRepeatedFailuresAreThrottled() throws Exception {
-        Phone phone = provision();
+        SipFixtures.Phone phone = provision();
         assertThat(Sipp.run("register_refused.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
                 "not-the-password", "-key", "expires", "300")).isZero();
         // The test profile allows 5 failures per source and window: failures 2-4 are challenged again, the 5th
@@ -107,7 +85,7 @@ class RegistrarTest {
 
     @Test
     void aNonceIsUsedOnceAndUnregisterRemovesContacts() {
-        Phone phone = provision();
+        SipFixtures.Phone phone = provision();
         try (RawSip sip = new RawSip()) {
             String uri = "sip:ucp.local";
             String nonce = challenge(sip, phone, "c1");
@@ -141,7 +119,7 @@ class RegistrarTest {
 
     @Test
     void suspendingTheAccountDropsRegistrationsAndUnknownUsersAreRefused() throws Exception {
-        Phone phone = provision();
+        SipFixtures.Phone phone = provision();
         assertThat(Sipp.run("register.xml", 15073, "-s", phone.username(), "-au", phone.username(), "-ap",
                 phone.password(), "-key", "expires", "300")).isZero();
         assertThat(directory.contacts(phone.deviceId()).await().indefinitely()).hasSize(1);
@@ -163,7 +141,7 @@ class RegistrarTest {
         }
     }
 
-    private String challenge(RawSip sip, Phone phone, String tag) {
+    private String challenge(RawSip sip, SipFixtures.Phone phone, String tag) {
         sip.send(register(sip, phone, tag, 1, null, null, "<sip:" + phone.username() + "@127.0.0.1:" + sip.localPort()
                 + ">", null));
         String response = sip.finalResponse(tag + phone.deviceId());
@@ -174,7 +152,7 @@ class RegistrarTest {
     }
 
     /** A REGISTER for the phone; with a nonce it carries the digest answer computed from the password. */
-    private static String register(RawSip sip, Phone phone, String tag, int cseq, String nonce, String uri,
+    private static String register(RawSip sip, SipFixtures.Phone phone, String tag, int cseq, String nonce, String uri,
             String contact, String expires) {
         String callId = tag + phone.deviceId();
         StringBuilder message = new StringBuilder("REGISTER sip:ucp.local SIP/2.0\n")
@@ -197,56 +175,11 @@ class RegistrarTest {
         return crlf(message.append("Content-Length: 0\n\n").toString());
     }
 
-    /** What identity does at registration of a SIP device (username, password once, HA1 sealed in the event). */
-    private Phone provision() {
-        UUID account = UUID.randomUUID();
-        UUID device = UUID.randomUUID();
-        byte[] random = new byte[8];
-        new SecureRandom().nextBytes(random);
-        String username = "sip-" + HexFormat.of().formatHex(random);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "pw";
-        String ha1 = DigestNonces.md5(username + ":ucp.local:" + password);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("accountId", account.toString());
-        data.put("deviceId", device.toString());
-        data.put("type", "sip");
-        data.put("name", "Desk phone");
-        data.put("sipUsername", username);
-        data.put("sipRealm", "ucp.local");
-        data.put("sipHa1Sealed", seal(device, ha1));
-        publish(account, "device.registered", data);
-        await().atMost(Duration.ofSeconds(30)).until(() -> directory.credential(username).await().indefinitely() != null);
-        assertThat(directory.credential(username).await().indefinitely().ha1()).isEqualTo(ha1);
-        return new Phone(account, device, username, password);
-    }
-
-    private String seal(UUID device, String ha1) {
-        try {
-            byte[] iv = new byte[12];
-            new SecureRandom().nextBytes(iv);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(credentialKey), "AES"),
-                    new GCMParameterSpec(128, iv));
-            cipher.updateAAD(device.toString().getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(ha1.getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[12 + sealed.length];
-            System.arraycopy(iv, 0, out, 0, 12);
-            System.arraycopy(sealed, 0, out, 12, sealed.length);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    private SipFixtures.Phone provision() {
+        return SipFixtures.provision(directory);
     }
 
     private void publish(UUID key, String type, Map<String, Object> data) {
-        try {
-            Map<String, Object> envelope = Map.of("specversion", "1.0", "id", UUID.randomUUID().toString(),
-                    "source", "/ucp/test", "type", type, "time", OffsetDateTime.now().toString(),
-                    "sequence", SEQUENCE.incrementAndGet(), "datacontenttype", "application/json", "data", data);
-            kafka.produceStrings().fromRecords(new ProducerRecord<>("identity.events.test", key.toString(),
-                    mapper.writeValueAsString(envelope))).awaitCompletion();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        SipFixtures.publish(key, type, data);
     }
 }
