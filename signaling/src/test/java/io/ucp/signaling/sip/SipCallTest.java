@@ -70,4 +70,31 @@ class SipCallTest {
             phone.destroyForcibly();
         }
     }
+
+    @Test
+    void aBusyPhoneEndsTheCallBusyAndARemovedPhoneIsNoLongerRingable() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        assertThat(Sipp.run("register.xml", 15076, "-s", alice.username(), "-au", alice.username(), "-ap",
+                alice.password(), "-key", "expires", "300")).isZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> registry.devicesOf(alice.accountId())
+                .contains(alice.deviceId()));
+        Process phone = Sipp.start("busy.xml", 15076);
+        try (User bob = user(channel, 1)) {
+            String id = originate(bob, alice.accountId(), null).statusCode(201).extract().path("callId");
+            bob.device().send(Map.of("type", "sdp", "callId", id, "description",
+                    Map.of("type", "offer", "sdp", OFFER_SDP)));
+            assertThat(Sipp.finish(phone)).as("sipp saw the INVITE and the ACK of its 486").isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth().oauth2(bob.token())
+                    .get("/v1/calls/" + id).then().extract().path("state")));
+            assertThat(given().auth().oauth2(bob.token()).get("/v1/calls/" + id).then().extract()
+                    .<String>path("endCause")).isEqualTo("busy");
+            assertEvents(pool, UUID.fromString(id), "call.created", "call.ringing", "call.ended");
+        } finally {
+            phone.destroyForcibly();
+        }
+        SipFixtures.publish(alice.accountId(), "device.removed", Map.of("accountId", alice.accountId().toString(),
+                "deviceId", alice.deviceId().toString()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !registry.devicesOf(alice.accountId())
+                .contains(alice.deviceId()));
+    }
 }
