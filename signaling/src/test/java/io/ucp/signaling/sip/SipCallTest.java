@@ -97,4 +97,27 @@ class SipCallTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !registry.devicesOf(alice.accountId())
                 .contains(alice.deviceId()));
     }
+
+    /** baresip, with the credentials as identity issued them, registers, rings for a REST call and auto-answers. */
+    @Test
+    void baresipRegistersAndAnswersARestCall() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        try (Baresip phone = Baresip.start(alice.username(), alice.password(), 15077, 14447, "31380-31399");
+                User bob = user(channel, 1)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> registry.devicesOf(alice.accountId())
+                    .contains(alice.deviceId()));
+            assertThat(directory.contacts(alice.deviceId()).await().indefinitely()).singleElement()
+                    .satisfies(c -> assertThat(c.uri()).contains("127.0.0.1:15077"));
+            String id = originate(bob, alice.accountId(), null).statusCode(201).extract().path("callId");
+            bob.device().send(Map.of("type", "sdp", "callId", id, "description",
+                    Map.of("type", "offer", "sdp", OFFER_SDP)));
+            JsonNode answer = bob.device().awaitMessage("sdp", m -> id.equals(m.path("callId").asText()));
+            assertThat(answer.path("description").path("sdp").asText()).contains("m=audio").contains("PCMU");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "active".equals(given().auth().oauth2(bob.token())
+                    .get("/v1/calls/" + id).then().extract().path("state")));
+            action(bob, UUID.fromString(id), "hangup").statusCode(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> phone.log().contains("terminated"));
+            assertEvents(pool, UUID.fromString(id), "call.created", "call.ringing", "call.answered", "call.ended");
+        }
+    }
 }
