@@ -31,13 +31,16 @@ public class DeviceService {
     private final OutboxWriter outbox;
     private final IdentityEvents events;
     private final IdentityConfig.Devices config;
+    private final SipCredentialSeal seal;
     private final SecureRandom random = new SecureRandom();
 
-    public DeviceService(Pool pool, OutboxWriter outbox, IdentityEvents events, IdentityConfig config) {
+    public DeviceService(Pool pool, OutboxWriter outbox, IdentityEvents events, IdentityConfig config,
+            SipCredentialSeal seal) {
         this.pool = pool;
         this.outbox = outbox;
         this.events = events;
         this.config = config.devices();
+        this.seal = seal;
     }
 
     public Uni<Device> register(UUID accountId, String type, String name, String pushToken) {
@@ -69,6 +72,12 @@ public class DeviceService {
                     data.put("deviceId", device.id());
                     data.put("type", device.type());
                     data.put("name", device.name());
+                    if (credentials != null) {
+                        // signaling's registrar checks digests against HA1; only it can open the seal.
+                        data.put("sipUsername", credentials.username());
+                        data.put("sipRealm", credentials.realm());
+                        data.put("sipHa1Sealed", seal.seal(device.id(), ha1));
+                    }
                     return outbox.append(tx, events.of(accountId, "device.registered", data));
                 }))
                 .map(device -> device.withCredentials(credentials));

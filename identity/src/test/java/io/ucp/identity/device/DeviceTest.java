@@ -49,6 +49,35 @@ class DeviceTest {
         assertThat(registered.get(0).data().path("deviceId").asText()).isEqualTo(id);
         assertThat(registered.get(0).data().path("type").asText()).isEqualTo("sip");
         assertThat(registered.get(0).data().path("name").asText()).isEqualTo("Desk phone");
+        // The HA1 travels sealed: not in clear, not under another key, not for another device.
+        var data = registered.get(0).data();
+        assertThat(data.path("sipUsername").asText()).isEqualTo(username);
+        String sealed = data.path("sipHa1Sealed").asText();
+        assertThat(data.toString()).doesNotContain(stored).doesNotContain(password);
+        javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder()
+                .decode(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("ucp.sip.credential-key", String.class)), "AES");
+        assertThat(open(key, id, sealed)).isEqualTo(stored);
+        byte[] otherKey = new byte[32];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(new javax.crypto.spec.SecretKeySpec(otherKey, "AES"),
+                id, sealed)).isInstanceOf(javax.crypto.AEADBadTagException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> open(key, UUID.randomUUID().toString(), sealed))
+                .isInstanceOf(javax.crypto.AEADBadTagException.class);
+        // A non-SIP device's event carries no credentials at all.
+        String web = given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "web", "name", "Browser")).post("/v1/devices").then().statusCode(201)
+                .extract().path("id");
+        var both = IdentityEventLog.await(user.id().toString(), "device.registered", 2);
+        var webEvent = both.stream().filter(e -> web.equals(e.data().path("deviceId").asText())).findFirst().orElseThrow();
+        assertThat(webEvent.data().has("sipHa1Sealed")).isFalse();
+    }
+
+    private static String open(javax.crypto.spec.SecretKeySpec key, String deviceId, String sealed) throws Exception {
+        byte[] raw = java.util.Base64.getUrlDecoder().decode(sealed);
+        javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(javax.crypto.Cipher.DECRYPT_MODE, key, new javax.crypto.spec.GCMParameterSpec(128, raw, 0, 12));
+        cipher.updateAAD(deviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new String(cipher.doFinal(raw, 12, raw.length - 12), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -48,7 +48,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DeviceRegistry {
 
     /** A live device connection on this instance; {@code seq} is 0 until Redis has assigned one. */
-    public record Connected(UUID accountId, UUID deviceId, boolean trunk, WebSocketConnection connection,
+    public record Connected(UUID accountId, UUID deviceId, boolean trunk, DeviceLink connection,
             AtomicLong seq, Uni<Void> registered) {
     }
 
@@ -284,6 +284,11 @@ public class DeviceRegistry {
 
     /** Registers a device; a second connection of the same device (here or elsewhere) replaces the first. */
     public void connected(UUID accountId, UUID deviceId, boolean trunk, WebSocketConnection connection) {
+        connected(accountId, deviceId, trunk, DeviceLink.of(connection));
+    }
+
+    /** Registers a device reached through {@code connection} (a WebSocket or a registered SIP phone). */
+    public void connected(UUID accountId, UUID deviceId, boolean trunk, DeviceLink connection) {
         AtomicLong seq = new AtomicLong();
         Uni<Void> registered = register(accountId, deviceId, trunk, connection, seq).memoize().indefinitely();
         Connected previous = byDevice.put(deviceId, new Connected(accountId, deviceId, trunk, connection, seq,
@@ -294,7 +299,7 @@ public class DeviceRegistry {
         registered.subscribe().with(ok -> { }, e -> { });
     }
 
-    private Uni<Void> register(UUID accountId, UUID deviceId, boolean trunk, WebSocketConnection connection,
+    private Uni<Void> register(UUID accountId, UUID deviceId, boolean trunk, DeviceLink connection,
             AtomicLong seq) {
         return redis.execute("EVAL", CONNECT, "2", directoryKey, seqKey, deviceId.toString(), instance,
                 accountId.toString(), trunk ? "1" : "0", eventsChannel)
@@ -305,7 +310,7 @@ public class DeviceRegistry {
     }
 
     /** Redis ordered this connection: if another instance's is newer, this one lost; if older, it is stale. */
-    private void registeredAs(UUID deviceId, WebSocketConnection connection, AtomicLong seq, long assigned) {
+    private void registeredAs(UUID deviceId, DeviceLink connection, AtomicLong seq, long assigned) {
         seq.set(assigned);
         Remote other = remote.get(deviceId);
         if (other == null) {
@@ -319,6 +324,10 @@ public class DeviceRegistry {
     }
 
     public void disconnected(UUID deviceId, WebSocketConnection connection) {
+        disconnected(deviceId, DeviceLink.of(connection));
+    }
+
+    public void disconnected(UUID deviceId, DeviceLink connection) {
         Connected[] removed = new Connected[1];
         byDevice.computeIfPresent(deviceId, (id, c) -> {
             if (c.connection().id().equals(connection.id())) {
@@ -336,7 +345,7 @@ public class DeviceRegistry {
         }
     }
 
-    private void replacedElsewhere(UUID deviceId, WebSocketConnection connection) {
+    private void replacedElsewhere(UUID deviceId, DeviceLink connection) {
         Connected local = byDevice.get(deviceId);
         if (local != null && local.connection().id().equals(connection.id()) && byDevice.remove(deviceId, local)) {
             Log.debugf("Device %s connected on another instance; closing it here", deviceId);

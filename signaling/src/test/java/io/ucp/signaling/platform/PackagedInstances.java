@@ -34,6 +34,8 @@ public final class PackagedInstances {
                 "-Dquarkus.profile=test", "-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort(port),
                 "-Dquarkus.flyway.clean-at-start=" + cleanDatabase,
+                // No SIP listener unless a test asks for one (with its own port): instances would share one.
+                "-Ducp.signaling.sip.enabled=false",
                 "-Dmp.jwt.verify.publickey.location=" + new File(System.getProperty("ucp.it.public-key")).toURI()));
         for (String property : properties) {
             command.add("-D" + property);

@@ -1,0 +1,353 @@
+package io.ucp.signaling.sip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.ucp.signaling.call.Actor;
+import io.ucp.signaling.call.CallService;
+import io.ucp.signaling.device.DeviceLink;
+import io.ucp.signaling.device.DeviceRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.TimeoutEvent;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Registered SIP phones as devices of the call model. A phone with a live registration is in the device
+ * directory ({@link DeviceRegistry}) through a {@link DeviceLink} on the instance that took its REGISTER, so routing,
+ * queues and presence see it exactly like a connected WebSocket device, and any instance can ring it. The link
+ * turns the device channel's messages into SIP (this instance is the B2BUA's callee side):
+ * {@code call.offer} prepares an INVITE, sent with the caller's SDP offer when it is relayed ({@code sdp} offer);
+ * 2xx → ACK, the call answered on this device and the phone's SDP answer relayed to the caller; 486/600 → busy,
+ * other failures → rejected; a {@code call.update} ending our leg → CANCEL before the answer, BYE after; the
+ * phone's BYE hangs up. A sweep every second drops links whose registrations are gone (expiry, device removal,
+ * account suspension on any instance), so a revoked phone stops ringing within seconds.
+ */
+@ApplicationScoped
+public class SipPhones {
+
+    private final SipEdge edge;
+    private final SipDirectory directory;
+    private final DeviceRegistry registry;
+    private final CallService calls;
+    private final ObjectMapper mapper;
+    private final Vertx vertx;
+    private final Map<UUID, Link> links = new ConcurrentHashMap<>();
+    /** Our INVITE dialogs by SIP Call-ID. */
+    private final Map<String, Leg> legs = new ConcurrentHashMap<>();
+
+    public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
+            ObjectMapper mapper, Vertx vertx) {
+        this.edge = edge;
+        this.directory = directory;
+        this.registry = registry;
+        this.calls = calls;
+        this.mapper = mapper;
+        this.vertx = vertx;
+    }
+
+    /** After a REGISTER: the phone is ringable while it has contacts. */
+    void registered(SipDirectory.Credential credential, List<SipDirectory.Contact> contacts) {
+        if (contacts.isEmpty()) {
+            drop(credential.deviceId());
+            return;
+        }
+        Link link = links.computeIfAbsent(credential.deviceId(), id -> {
+            Link created = new Link(credential);
+            registry.connected(credential.accountId(), credential.deviceId(), false, created);
+            return created;
+        });
+        link.contact = newest(contacts);
+    }
+
+    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Link link : new ArrayList<>(links.values())) {
+            all = all.chain(() -> directory.contacts(link.credential.deviceId()).invoke(contacts -> {
+                if (contacts.isEmpty()) {
+                    drop(link.credential.deviceId());
+                } else {
+                    link.contact = newest(contacts);
+                }
+            }).onFailure().recoverWithNull().replaceWithVoid());
+        }
+        return all;
+    }
+
+    private static SipDirectory.Contact newest(List<SipDirectory.Contact> contacts) {
+        return contacts.stream().max(Comparator.comparingLong(SipDirectory.Contact::expiresAtMillis)).orElseThrow();
+    }
+
+    private void drop(UUID deviceId) {
+        Link link = links.remove(deviceId);
+        if (link != null) {
+            link.open = false;
+            registry.disconnected(deviceId, link);
+        }
+    }
+
+    boolean onResponse(ResponseEvent event) {
+        Response response = event.getResponse();
+        Leg leg = legs.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
+        if (leg == null || !Request.INVITE.equals(((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getMethod())) {
+            return leg != null;
+        }
+        int status = response.getStatusCode();
+        if (status < 200) {
+            return true;
+        }
+        Actor actor = new Actor(leg.link.credential.accountId(), false);
+        UUID device = leg.link.credential.deviceId();
+        if (status < 300) {
+            Dialog dialog = event.getDialog();
+            long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            edge.send("ACK", () -> dialog.sendAck(dialog.createAck(cseq)));
+            if (leg.answered || leg.ended) {
+                return true; // a retransmitted 200, or one after we gave up: ACKed, nothing else
+            }
+            leg.answered = true;
+            leg.dialog = dialog;
+            String sdp = response.getRawContent() == null ? null : new String(response.getRawContent());
+            calls.answer(actor, leg.callId, device, null)
+                    .call(() -> sdp == null ? Uni.createFrom().voidItem() : relay(leg, "answer", sdp))
+                    .subscribe().with(ok -> { }, e -> {
+                        Log.debugf("SIP answer not taken (%s): %s", leg.callId, e.getMessage());
+                        bye(leg);
+                    });
+        } else if (!leg.ended) {
+            leg.ended = true;
+            legs.remove(leg.sipCallId);
+            Uni<?> outcome = status == Response.BUSY_HERE || status == Response.BUSY_EVERYWHERE
+                    ? calls.busyOnDevice(actor, leg.callId, device) : calls.rejectOnDevice(actor, leg.callId, device);
+            outcome.subscribe().with(ok -> { }, e -> Log.debugf("SIP failure not taken: %s", e.getMessage()));
+        }
+        return true;
+    }
+
+    boolean onTimeout(TimeoutEvent event) {
+        if (event.getClientTransaction() == null) {
+            return false;
+        }
+        Request request = event.getClientTransaction().getRequest();
+        Leg leg = legs.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (leg == null || !Request.INVITE.equals(request.getMethod()) || leg.ended || leg.answered) {
+            return leg != null;
+        }
+        leg.ended = true;
+        legs.remove(leg.sipCallId);
+        calls.rejectOnDevice(new Actor(leg.link.credential.accountId(), false), leg.callId, leg.link.credential.deviceId())
+                .subscribe().with(ok -> { }, e -> { });
+        return true;
+    }
+
+    /** A BYE from a phone; false when it is no dialog of ours. */
+    boolean onBye(Request request, ServerTransaction transaction, SipRequests requests) {
+        Leg leg = legs.remove(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (leg == null) {
+            return false;
+        }
+        requests.respond(transaction, requests.response(Response.OK, request, null));
+        leg.ended = true;
+        calls.hangup(new Actor(leg.link.credential.accountId(), false), leg.callId, null)
+                .subscribe().with(ok -> { }, e -> Log.debugf("SIP BYE not taken: %s", e.getMessage()));
+        return true;
+    }
+
+    private Uni<Void> relay(Leg leg, String type, String sdp) {
+        UUID account = leg.link.credential.accountId();
+        UUID device = leg.link.credential.deviceId();
+        return calls.relayTargets(leg.callId, account, device).invoke(targets -> targets.forEach(target -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("type", "sdp");
+            out.put("callId", leg.callId);
+            out.put("legId", target.getKey());
+            out.put("fromDeviceId", device);
+            out.put("description", Map.of("type", type, "sdp", sdp));
+            registry.send(target.getValue(), out);
+        })).replaceWithVoid();
+    }
+
+    private void bye(Leg leg) {
+        leg.ended = true;
+        legs.remove(leg.sipCallId);
+        Dialog dialog = leg.dialog;
+        if (dialog != null) {
+            edge.send("BYE", () -> {
+                ClientTransaction bye = edge.provider().getNewClientTransaction(dialog.createRequest(Request.BYE));
+                dialog.sendRequest(bye);
+            });
+        }
+    }
+
+    private void cancel(Leg leg) {
+        leg.ended = true;
+        legs.remove(leg.sipCallId);
+        ClientTransaction invite = leg.invite;
+        if (invite != null) {
+            edge.send("CANCEL", () -> edge.provider().getNewClientTransaction(invite.createCancel()).sendRequest());
+        }
+    }
+
+    /** One call leg ringing on a phone. */
+    private static final class Leg {
+        final Link link;
+        final UUID callId;
+        final UUID legId;
+        final String caller;
+        volatile String sipCallId;
+        volatile ClientTransaction invite;
+        volatile Dialog dialog;
+        volatile boolean answered;
+        volatile boolean ended;
+
+        Leg(Link link, UUID callId, UUID legId, String caller) {
+            this.link = link;
+            this.callId = callId;
+            this.legId = legId;
+            this.caller = caller;
+        }
+    }
+
+    /** A registered phone as the device directory sees it. */
+    final class Link implements DeviceLink {
+        final SipDirectory.Credential credential;
+        final String id = "sip-" + UUID.randomUUID();
+        final Map<UUID, Leg> calls = new ConcurrentHashMap<>();
+        final Context context = vertx.getOrCreateContext();
+        volatile SipDirectory.Contact contact;
+        volatile boolean open = true;
+
+        Link(SipDirectory.Credential credential) {
+            this.credential = credential;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public Uni<Void> close() {
+            // Replaced by a newer registration of the same device (elsewhere): that link rings it now.
+            open = false;
+            links.remove(credential.deviceId(), this);
+            return Uni.createFrom().voidItem();
+        }
+
+        @Override
+        public Uni<Void> sendText(String text) {
+            context.runOnContext(v -> {
+                try {
+                    handle(mapper.readTree(text));
+                } catch (Exception e) {
+                    Log.debugf("SIP link message not handled: %s", e.toString());
+                }
+            });
+            return Uni.createFrom().voidItem();
+        }
+
+        private void handle(JsonNode message) throws Exception {
+            String type = message.path("type").asText();
+            UUID callId = UUID.fromString(message.path("callId").asText());
+            switch (type) {
+                case "call.offer" -> {
+                    JsonNode call = message.path("call");
+                    String caller = call.hasNonNull("callerNumber") ? call.path("callerNumber").asText()
+                            : call.path("callerAccountId").asText("anonymous");
+                    calls.putIfAbsent(callId, new Leg(this, callId, UUID.fromString(message.path("legId").asText()),
+                            caller));
+                }
+                case "sdp" -> {
+                    Leg leg = calls.get(callId);
+                    JsonNode description = message.path("description");
+                    if (leg != null && leg.invite == null && !leg.ended && "offer".equals(description.path("type").asText())) {
+                        invite(leg, description.path("sdp").asText());
+                    }
+                }
+                case "call.update" -> {
+                    Leg leg = calls.get(callId);
+                    if (leg == null) {
+                        return;
+                    }
+                    boolean ours = false;
+                    boolean live = false;
+                    for (JsonNode l : message.path("call").path("legs")) {
+                        if (leg.legId.toString().equals(l.path("legId").asText())) {
+                            ours = true;
+                            live = !"ended".equals(l.path("state").asText());
+                        }
+                    }
+                    if (!ours || live) {
+                        return;
+                    }
+                    calls.remove(callId);
+                    if (leg.ended) {
+                        return;
+                    }
+                    if (leg.answered) {
+                        bye(leg);
+                    } else {
+                        cancel(leg);
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private void invite(Leg leg, String sdp) throws Exception {
+            SipDirectory.Contact target = contact;
+            var addresses = edge.addresses();
+            var headers = edge.headers();
+            SipURI requestUri = (SipURI) addresses.createURI(target.uri());
+            String transport = requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam().toLowerCase();
+            var point = edge.provider().getListeningPoint(transport);
+            String domain = edge.config().domain();
+            Address from = addresses.createAddress(addresses.createSipURI(leg.caller, domain));
+            Address to = addresses.createAddress(addresses.createSipURI(credential.username(), domain));
+            CallIdHeader sipCallId = edge.provider().getNewCallId();
+            List<ViaHeader> via = List.of(headers.createViaHeader(point.getIPAddress(), point.getPort(), transport, null));
+            Request invite = edge.messages().createRequest(requestUri, Request.INVITE, sipCallId,
+                    headers.createCSeqHeader(1L, Request.INVITE), headers.createFromHeader(from, Long.toHexString(
+                            System.nanoTime())), headers.createToHeader(to, null), via, headers.createMaxForwardsHeader(70),
+                    headers.createContentTypeHeader("application", "sdp"), sdp.getBytes());
+            SipURI contactUri = addresses.createSipURI("ucp", point.getIPAddress());
+            contactUri.setPort(point.getPort());
+            contactUri.setTransportParam(transport);
+            invite.addHeader(headers.createContactHeader(addresses.createAddress(contactUri)));
+            leg.sipCallId = sipCallId.getCallId();
+            legs.put(leg.sipCallId, leg);
+            edge.send("INVITE", () -> {
+                ClientTransaction transaction = edge.provider().getNewClientTransaction(invite);
+                edge.provider().getNewDialog(transaction);
+                leg.invite = transaction;
+                transaction.sendRequest();
+            });
+        }
+    }
+}
