@@ -295,14 +295,17 @@ public class CallService {
             if (cached != null) {
                 return Uni.createFrom().item(cached);
             }
-            return pool.preparedQuery(LIST_MINE).execute(Tuple.from(Arrays.asList(account, null, null, 10_000)))
+            // The generation first: an update committed after it makes this snapshot too old to cache.
+            return cache.generation(account).onFailure().recoverWithNull().chain(generation -> pool
+                    .preparedQuery(LIST_MINE).execute(Tuple.from(Arrays.asList(account, null, null, 10_000)))
                     .map(rows -> {
                         List<CallView> views = new ArrayList<>();
                         for (Row row : rows) {
                             views.add(view(store.read(row)));
                         }
                         return views;
-                    }).call(views -> cache.rebuild(account, views).onFailure().recoverWithNull());
+                    }).call(views -> generation == null ? Uni.createFrom().voidItem()
+                            : cache.rebuild(account, views, generation).onFailure().recoverWithNull()));
         });
     }
 
