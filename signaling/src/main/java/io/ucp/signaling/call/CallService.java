@@ -321,6 +321,10 @@ public class CallService {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
                 afterTime = OffsetDateTime.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
+                // Outside PostgreSQL's timestamptz range the query itself would fail: the cursor is the mistake.
+                if (afterTime.getYear() < 1970 || afterTime.getYear() > 9999) {
+                    throw new IllegalArgumentException("out of range");
+                }
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(ProblemException.badRequest("cursor", "is not a cursor of this list"));
             }
