@@ -109,7 +109,13 @@ public class PlanResource {
             return null;
         }
         try {
-            return new String(java.util.Base64.getUrlDecoder().decode(cursor));
+            String code = new String(java.util.Base64.getUrlDecoder().decode(cursor),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            // A tampered cursor with NUL or control characters would fail in PostgreSQL: the client's mistake, 400.
+            if (code.length() > 200 || code.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == 0xfffd)) {
+                throw new IllegalArgumentException("not a plan code");
+            }
+            return code;
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("cursor", "is not a cursor returned by this API");
         }

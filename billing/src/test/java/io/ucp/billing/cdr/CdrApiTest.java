@@ -150,4 +150,19 @@ class CdrApiTest {
         given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/cdrs?cursor=zz")
                 .then().statusCode(400);
     }
+
+    /** Issue #10, finding 5: every tampered cursor is a 400 naming it (the id and the time were not checked). */
+    @Test
+    void tamperedCursorsAre400() {
+        seed();
+        for (String text : List.of("2026-03-10T10:00:00Z|not-a-uuid", "2026-03-10T10:00:00Z|", "no-bar",
+                "+999999999-12-31T23:59:59Z|" + UUID.randomUUID(), "2026-03-10T10:00:00Z|a\u0000b", "|")) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/cdrs?cursor=" + cursor).then().statusCode(400)
+                    .contentType("application/problem+json").body("errors[0].field", equalTo("cursor"));
+            given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/accounts/" + ALICE + "/ledger?cursor=" + cursor)
+                    .then().statusCode(org.hamcrest.Matchers.lessThan(500));
+        }
+    }
 }

@@ -17,7 +17,14 @@ public final class Cursors {
     /** Decodes, or 400 naming the {@code cursor} parameter. */
     public static String decode(String cursor) {
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String position = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            // A tampered cursor with NUL (PostgreSQL refuses it in text), control characters (tab, CR, LF excepted:
+            // positions use '\n' as a separator) or broken UTF-8 is the client's mistake: 400, not 500.
+            if (position.length() > 1000 || position.indexOf('\ufffd') >= 0
+                    || io.ucp.presence.input.TextRules.hasControlCharacter(position)) {
+                throw invalid();
+            }
+            return position;
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("cursor", "is not a cursor this API issued");
         }

@@ -33,6 +33,13 @@ public interface FeedConfig {
     @WithDefault("50")
     int maxStrikes();
 
+    /**
+     * Open feed connections one account may hold, across all instances; the next upgrade is refused with 429
+     * (a problem+json body) until one closes.
+     */
+    @WithDefault("20")
+    int maxConnectionsPerAccount();
+
     /** Largest client frame, in characters; a bigger one closes the connection with 1009. */
     @WithDefault("8192")
     int maxClientFrameChars();

@@ -33,10 +33,12 @@ public class FeedHub {
     private final Map<UUID, Set<FeedSession>> watchers = new ConcurrentHashMap<>();
     private final ObjectMapper mapper;
     private final DeviceRegistry devices;
+    private final FeedConnections connections;
 
-    public FeedHub(ObjectMapper mapper, DeviceRegistry devices) {
+    public FeedHub(ObjectMapper mapper, DeviceRegistry devices, FeedConnections connections) {
         this.mapper = mapper;
         this.devices = devices;
+        this.connections = connections;
     }
 
     void register(FeedSession session) {
@@ -171,7 +173,9 @@ public class FeedHub {
                 c.close(EXPIRED).subscribe().with(v -> { }, e -> { });
                 continue;
             }
+            String slot = c.userData().get(FeedUpgradeCheck.SLOT);
             chain = chain.chain(() -> devices.alive(session.accountId, FeedService.device(session), null)
+                    .chain(() -> slot == null ? Uni.createFrom().voidItem() : connections.renew(session.accountId, slot))
                     .onFailure().invoke(e -> Log.debugf("Device refresh failed: %s", e.getMessage()))
                     .onFailure().recoverWithNull());
         }

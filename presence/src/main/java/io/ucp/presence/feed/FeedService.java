@@ -50,10 +50,12 @@ public class FeedService {
     private final MessageService messages;
     private final TypingRelay typing;
     private final String instanceId;
+    private final FeedConnections connections;
 
     public FeedService(FeedHub hub, FeedConfig config, ObjectMapper mapper, Pool pool, PresenceService presence,
             HotPresence hot, DeviceRegistry devices, MessageService messages, TypingRelay typing,
-            FeedInstance instance) {
+            FeedInstance instance, FeedConnections connections) {
+        this.connections = connections;
         this.hub = hub;
         this.config = config;
         this.mapper = mapper;
@@ -151,6 +153,12 @@ public class FeedService {
     }
 
     void closed(WebSocketConnection connection) {
+        FeedUser user = connection.userData().get(FeedUpgradeCheck.USER);
+        String slot = connection.userData().get(FeedUpgradeCheck.SLOT);
+        if (user != null && slot != null) {
+            connections.release(user.accountId(), slot).subscribe().with(v -> { },
+                    e -> Log.debugf("Feed slot not released (it lapses): %s", e.getMessage()));
+        }
         FeedSession session = connection.userData().get(SESSION);
         if (session == null || !session.attachedTo(connection)) {
             return;
@@ -183,6 +191,12 @@ public class FeedService {
             return refuse(session, connection, null, "malformed-json", 400, "A frame is a JSON object");
         }
         String ref = frame.path("id").isValueNode() ? frame.path("id").asText() : null;
+        String control = io.ucp.presence.input.TextRules.firstControlCharacter(frame);
+        if (control != null) {
+            // PostgreSQL cannot store NUL, and control characters have no place in presence or chat text.
+            return refuse(session, connection, ref != null && io.ucp.presence.input.TextRules.hasControlCharacter(ref)
+                    ? null : ref, "invalid-text", 400, control + " must not contain NUL or control characters");
+        }
         String type = frame.path("type").asText("");
         Uni<JsonNode> result;
         try {

@@ -26,14 +26,17 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class FeedUpgradeCheck implements HttpUpgradeCheck {
 
     static final UserData.TypedKey<FeedUser> USER = new UserData.TypedKey<>("ucp.feed.user");
+    static final UserData.TypedKey<String> SLOT = UserData.TypedKey.forString("ucp.feed.slot");
     static final String SUBPROTOCOL_PREFIX = "bearer.";
 
     private final JWTParser parser;
     private final RevokedSessions revoked;
+    private final FeedConnections connections;
 
-    public FeedUpgradeCheck(JWTParser parser, RevokedSessions revoked) {
+    public FeedUpgradeCheck(JWTParser parser, RevokedSessions revoked, FeedConnections connections) {
         this.parser = parser;
         this.revoked = revoked;
+        this.connections = connections;
     }
 
     @Override
@@ -57,8 +60,16 @@ public class FeedUpgradeCheck implements HttpUpgradeCheck {
                         if (isRevoked) {
                             return unauthorized();
                         }
-                        context.userData().put(USER, user);
-                        return CheckResult.permitUpgrade();
+                        String slot = UUID.randomUUID().toString();
+                        return connections.acquire(user.accountId(), slot).chain(taken -> {
+                            if (!taken) {
+                                // Over the per-account cap (ucp.feed.max-connections-per-account).
+                                return CheckResult.rejectUpgrade(429, Map.of("Retry-After", List.of("10")));
+                            }
+                            context.userData().put(USER, user);
+                            context.userData().put(SLOT, slot);
+                            return CheckResult.permitUpgrade();
+                        });
                     });
                 });
     }

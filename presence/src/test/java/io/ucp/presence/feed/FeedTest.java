@@ -284,6 +284,64 @@ class FeedTest {
         }
     }
 
+    /** Issue #10, finding 5: NUL (and other control characters) in a frame is the client's mistake: 400, not 500. */
+    @Test
+    void controlCharactersInAFrameAreRefusedWith400() throws Exception {
+        User a = user();
+        try (FeedClient feed = FeedClient.open(port(), a)) {
+            feed.send("{\"type\":\"presence\",\"state\":\"available\",\"statusText\":\"a\\u0000b\",\"id\":\"n1\"}");
+            JsonNode nul = feed.awaitFrame(f -> "n1".equals(f.path("ref").asText()));
+            assertThat(nul.path("type").asText()).isEqualTo("error");
+            assertThat(nul.path("data").path("status").asInt()).isEqualTo(400);
+            assertThat(nul.path("data").path("code").asText()).isEqualTo("invalid-text");
+            feed.send("{\"type\":\"presence\",\"state\":\"available\",\"statusText\":\"bell\\u0007\",\"id\":\"n2\"}");
+            assertThat(feed.awaitFrame(f -> "n2".equals(f.path("ref").asText())).path("data").path("status").asInt())
+                    .isEqualTo(400);
+            feed.send("{\"type\":\"read\",\"conversationId\":\"\\u0000\",\"seq\":1,\"id\":\"n3\"}");
+            assertThat(feed.awaitFrame(f -> "n3".equals(f.path("ref").asText())).path("data").path("status").asInt())
+                    .isEqualTo(400);
+            // A raw NUL is not JSON at all.
+            feed.send("{\"type\":\"heartbeat\",\"x\":\"\u0000\",\"id\":\"n4\"}");
+            feed.awaitFrame(f -> "malformed-json".equals(f.path("data").path("code").asText()));
+            // Multi-line text stays fine, and the connection carries on.
+            feed.send("{\"type\":\"presence\",\"state\":\"available\",\"statusText\":\"line\\nnext\",\"id\":\"ok\"}");
+            assertThat(feed.awaitFrame(f -> "ok".equals(f.path("ref").asText())).path("type").asText()).isEqualTo("ack");
+            assertThat(feed.ofType("error")).noneMatch(f -> f.path("data").path("status").asInt() >= 500);
+        }
+    }
+
+    /** Issue #10, finding 12: an account may hold at most ucp.feed.max-connections-per-account feeds (20). */
+    @Test
+    void anAccountsFeedConnectionsAreCapped() throws Exception {
+        User a = user();
+        List<FeedClient> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                FeedClient feed = FeedClient.open(port(), a);
+                feed.awaitType("snapshot");
+                open.add(feed);
+            }
+            CompletionException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> FeedClient.connect(port(), "access_token=" + a.token()), CompletionException.class);
+            assertThat(refused.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+            assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                    .isEqualTo(429);
+            // Another account is not affected.
+            try (FeedClient other = FeedClient.open(port(), user())) {
+                other.awaitType("snapshot");
+            }
+            // One closes: its slot is free again.
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                FeedClient again = FeedClient.connect(port(), "access_token=" + a.token());
+                open.add(again);
+                again.awaitType("snapshot");
+            });
+        } finally {
+            open.forEach(FeedClient::close);
+        }
+    }
+
     @Test
     void authenticationWorksFromABrowserAndARevokedTokenClosesTheFeed() throws Exception {
         User a = user();

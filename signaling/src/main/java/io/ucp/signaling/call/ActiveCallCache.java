@@ -18,14 +18,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Each user's active calls as snapshots in Redis (hash {@code active:<account>}: call id → snapshot JSON), for
  * fast "my calls" and "this call" reads. PostgreSQL stays the truth: a missing hash is rebuilt from it on the next
  * read; updates after a commit only touch a hash that exists (marker field {@code _}) and only replace an older
- * version, so out-of-order updates and a flushed Redis are both harmless.
+ * version, so out-of-order updates and a flushed Redis are both harmless. Every update also bumps the account's
+ * generation ({@code active:gen:<account>}); a rebuild is written only if no update came between reading the
+ * generation and writing the hash, so a rebuild from a snapshot read just before an answer committed cannot put
+ * the stale "ringing" back over it (issue #10, finding 6) — it is then simply not cached, and the next read
+ * rebuilds again.
  */
 @ApplicationScoped
 public class ActiveCallCache {
 
     private static final String MARKER = "_";
-    /** KEYS[1] hash; ARGV[1] call id, ARGV[2] version, ARGV[3] snapshot, ARGV[4] "1" to delete (call over). */
+    /**
+     * KEYS[1] hash, KEYS[2] generation; ARGV[1] call id, ARGV[2] version, ARGV[3] snapshot, ARGV[4] "1" to delete
+     * (call over), ARGV[5] TTL seconds.
+     */
     private static final String UPSERT = """
+            redis.call('INCR', KEYS[2])
+            redis.call('EXPIRE', KEYS[2], ARGV[5])
             if redis.call('HEXISTS', KEYS[1], '_') == 0 then return 0 end
             local current = redis.call('HGET', KEYS[1], ARGV[1])
             if current then
@@ -33,6 +42,14 @@ public class ActiveCallCache {
               if v and v > tonumber(ARGV[2]) then return 0 end
             end
             if ARGV[4] == '1' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+            return 1
+            """;
+    /** KEYS[1] hash, KEYS[2] generation; ARGV[1] the generation read before the snapshot, ARGV[2] TTL, fields. */
+    private static final String REBUILD = """
+            if (redis.call('GET', KEYS[2]) or '0') ~= ARGV[1] then return 0 end
+            redis.call('DEL', KEYS[1])
+            for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('EXPIRE', KEYS[1], ARGV[2])
             return 1
             """;
     private static final Duration TTL = Duration.ofHours(12);
@@ -65,14 +82,23 @@ public class ActiveCallCache {
         });
     }
 
-    /** Replaces the account's hash with what PostgreSQL says (after a miss). */
-    public Uni<Void> rebuild(UUID account, List<CallView> active) {
-        var hash = redis.hash(String.class);
-        java.util.Map<String, String> fields = new java.util.HashMap<>();
-        fields.put(MARKER, "1");
-        active.forEach(v -> fields.put(v.callId().toString(), write(v)));
-        return redis.key().del(key(account)).chain(() -> hash.hset(key(account), fields))
-                .chain(() -> redis.key().expire(key(account), TTL)).replaceWithVoid();
+    /** The account's update generation, read before the snapshot a rebuild is made from. */
+    public Uni<String> generation(UUID account) {
+        return redis.value(String.class).get(genKey(account)).map(g -> g == null ? "0" : g);
+    }
+
+    /**
+     * Replaces the account's hash with what PostgreSQL says (after a miss), unless an update came after
+     * {@code generation} was read: then the snapshot may be older than that update and is not cached.
+     */
+    public Uni<Void> rebuild(UUID account, List<CallView> active, String generation) {
+        List<String> args = new ArrayList<>(List.of(REBUILD, "2", key(account), genKey(account), generation,
+                Long.toString(TTL.toSeconds()), MARKER, "1"));
+        active.forEach(v -> {
+            args.add(v.callId().toString());
+            args.add(write(v));
+        });
+        return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 
     /** After a commit: every party's hash gets the new snapshot, or loses the call when it (or their part) ended. */
@@ -95,8 +121,9 @@ public class ActiveCallCache {
             boolean over = CallStates.ENDED.equals(view.state()) || view.legs().stream()
                     .filter(l -> party.equals(l.accountId())).allMatch(l -> CallStates.ENDED.equals(l.state()))
                     && !party.equals(view.callerAccountId()) && !party.equals(view.calleeAccountId());
-            updates.add(redis.execute("EVAL", UPSERT, "1", key(party), view.callId().toString(),
-                    Long.toString(view.version()), json, over ? "1" : "0").replaceWithVoid()
+            updates.add(redis.execute("EVAL", UPSERT, "2", key(party), genKey(party), view.callId().toString(),
+                    Long.toString(view.version()), json, over ? "1" : "0", Long.toString(TTL.toSeconds()))
+                    .replaceWithVoid()
                     .onFailure().recoverWithItem(e -> {
                         // A lost update is repaired by the next change or by a rebuild; never fail the request.
                         Log.debugf("Active-call cache update failed: %s", e.getMessage());
@@ -108,6 +135,10 @@ public class ActiveCallCache {
 
     private String key(UUID account) {
         return prefix + account;
+    }
+
+    private String genKey(UUID account) {
+        return prefix + "gen:" + account;
     }
 
     private String write(CallView view) {

@@ -295,14 +295,17 @@ public class CallService {
             if (cached != null) {
                 return Uni.createFrom().item(cached);
             }
-            return pool.preparedQuery(LIST_MINE).execute(Tuple.from(Arrays.asList(account, null, null, 10_000)))
+            // The generation first: an update committed after it makes this snapshot too old to cache.
+            return cache.generation(account).onFailure().recoverWithNull().chain(generation -> pool
+                    .preparedQuery(LIST_MINE).execute(Tuple.from(Arrays.asList(account, null, null, 10_000)))
                     .map(rows -> {
                         List<CallView> views = new ArrayList<>();
                         for (Row row : rows) {
                             views.add(view(store.read(row)));
                         }
                         return views;
-                    }).call(views -> cache.rebuild(account, views).onFailure().recoverWithNull());
+                    }).call(views -> generation == null ? Uni.createFrom().voidItem()
+                            : cache.rebuild(account, views, generation).onFailure().recoverWithNull()));
         });
     }
 
@@ -318,6 +321,10 @@ public class CallService {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
                 afterTime = OffsetDateTime.parse(parts[0]);
                 afterId = UUID.fromString(parts[1]);
+                // Outside PostgreSQL's timestamptz range the query itself would fail: the cursor is the mistake.
+                if (afterTime.getYear() < 1970 || afterTime.getYear() > 9999) {
+                    throw new IllegalArgumentException("out of range");
+                }
             } catch (RuntimeException e) {
                 return Uni.createFrom().failure(ProblemException.badRequest("cursor", "is not a cursor of this list"));
             }

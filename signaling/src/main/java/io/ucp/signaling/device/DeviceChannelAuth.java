@@ -26,8 +26,11 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * the server selects {@code ucp.v1}), or</li>
  * <li>{@code Authorization: Bearer <jwt>} for non-browser clients.</li>
  * </ul>
- * plus {@code deviceId=<uuid>}, and {@code kind=trunk} for a SIP gateway (token with role gateway or admin). Devices are identity's; the first account to connect a device id claims it here
- * (kept in Redis), and another account presenting the same id is refused (403).
+ * plus {@code deviceId=<uuid>}, and {@code kind=trunk} for a SIP gateway (token with role gateway or admin).
+ * Devices are identity's: a user device connects only when it is registered to the token's account in signaling's
+ * copy of identity's devices ({@link DeviceCopies}); an unknown id, or another account's, is refused with 403 (the
+ * same answer for both, so ids cannot be probed). Trunks are not identity devices: the first gateway account to
+ * connect a trunk id claims it (kept in Redis), another account presenting it is refused (403).
  */
 @ApplicationScoped
 public class DeviceChannelAuth implements HttpUpgradeCheck {
@@ -35,19 +38,24 @@ public class DeviceChannelAuth implements HttpUpgradeCheck {
     public static final UserData.TypedKey<String> ACCOUNT = UserData.TypedKey.forString("ucp.account");
     public static final UserData.TypedKey<String> DEVICE = UserData.TypedKey.forString("ucp.device");
     public static final UserData.TypedKey<Boolean> TRUNK = UserData.TypedKey.forBoolean("ucp.trunk");
+    /** The token's session (identity's {@code sid}), so a revoked session's channel can be found and closed. */
+    public static final UserData.TypedKey<String> SESSION = UserData.TypedKey.forString("ucp.session");
+    public static final UserData.TypedKey<Long> ISSUED_AT = UserData.TypedKey.forLong("ucp.issued-at");
     /** Roles allowed to connect a gateway (trunk) device: an admin-managed service account. */
     static final java.util.Set<String> TRUNK_ROLES = java.util.Set.of("gateway", CurrentUser.ADMIN);
     static final String BEARER_PROTOCOL = "ucp.bearer.";
 
     private final JWTParser parser;
     private final RevokedSessions revoked;
+    private final DeviceCopies devices;
     private final ReactiveValueCommands<String, String> values;
     private final String ownerPrefix;
 
-    public DeviceChannelAuth(JWTParser parser, RevokedSessions revoked, ReactiveRedisDataSource redis,
-            @ConfigProperty(name = "ucp.redis.prefix") String prefix) {
+    public DeviceChannelAuth(JWTParser parser, RevokedSessions revoked, DeviceCopies devices,
+            ReactiveRedisDataSource redis, @ConfigProperty(name = "ucp.redis.prefix") String prefix) {
         this.parser = parser;
         this.revoked = revoked;
+        this.devices = devices;
         this.values = redis.value(String.class);
         this.ownerPrefix = prefix + "device-owner:";
     }
@@ -84,20 +92,26 @@ public class DeviceChannelAuth implements HttpUpgradeCheck {
                     return revoked.isRevoked(jwt.getClaim(CurrentUser.SESSION_CLAIM), account,
                             Instant.ofEpochSecond(jwt.getIssuedAtTime())).chain(isRevoked -> isRevoked
                                     ? CheckResult.rejectUpgrade(401)
-                                    : claim(device, account).chain(owned -> {
+                                    : (trunk ? claimTrunk(device, account) : devices.isRegisteredTo(device, account))
+                                            .chain(owned -> {
                                         if (!owned) {
                                             return CheckResult.rejectUpgrade(403);
                                         }
                                         context.userData().put(ACCOUNT, account.toString());
                                         context.userData().put(DEVICE, device.toString());
                                         context.userData().put(TRUNK, trunk);
+                                        String session = jwt.getClaim(CurrentUser.SESSION_CLAIM);
+                                        if (session != null) {
+                                            context.userData().put(SESSION, session);
+                                        }
+                                        context.userData().put(ISSUED_AT, jwt.getIssuedAtTime());
                                         return CheckResult.permitUpgrade();
                                     }));
                 });
     }
 
-    /** True when the device is (now) associated with this account. */
-    private Uni<Boolean> claim(UUID device, UUID account) {
+    /** True when the trunk id is (now) associated with this gateway account. */
+    private Uni<Boolean> claimTrunk(UUID device, UUID account) {
         String key = ownerPrefix + device;
         return values.setnx(key, account.toString())
                 .chain(set -> set ? Uni.createFrom().item(true)

@@ -353,10 +353,66 @@ public class DeviceRegistry {
         }
     }
 
-    /** "c|d device instance account trunk seq", published by CONNECT and DISCONNECT (also ours: skipped). */
+    /**
+     * Closes (1008) every connection, on every instance, that an identity fact no longer allows: a revoked session,
+     * a suspended or deleted account, a removed device. This instance closes its own at once; the others hear it on
+     * the directory's events channel ("k session|account|device id").
+     */
+    public Uni<Void> closeEverywhere(Revoked what, String id) {
+        closeLocal(what, id);
+        return redis.execute("PUBLISH", eventsChannel, "k " + what.name().toLowerCase(java.util.Locale.ROOT) + " " + id)
+                .replaceWithVoid();
+    }
+
+    /** What a {@link #closeEverywhere} names. */
+    public enum Revoked {
+        SESSION("session revoked"), ACCOUNT("account suspended or deleted"), DEVICE("device removed");
+
+        final String reason;
+
+        Revoked(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    private void closeLocal(Revoked what, String id) {
+        for (Connected c : List.copyOf(byDevice.values())) {
+            boolean match = switch (what) {
+                case SESSION -> id.equals(c.connection().userData().get(DeviceChannelAuth.SESSION));
+                case ACCOUNT -> id.equals(c.accountId().toString());
+                case DEVICE -> id.equals(c.deviceId().toString());
+            };
+            if (match) {
+                Log.debugf("Closing device %s: %s", c.deviceId(), what.reason);
+                close(c, what.reason);
+            }
+        }
+    }
+
+    /** Out of the ringable set at once (before the close completes), then closed with 1008. */
+    void close(Connected c, String reason) {
+        disconnected(c.deviceId(), c.connection());
+        c.connection().close(new io.quarkus.websockets.next.CloseReason(1008, reason))
+                .subscribe().with(ok -> { }, e -> { });
+    }
+
+    /** This instance's connection of {@code deviceId}, if it is {@code connection}. */
+    Connected localConnection(UUID deviceId, WebSocketConnection connection) {
+        Connected c = byDevice.get(deviceId);
+        return c != null && c.connection().id().equals(connection.id()) ? c : null;
+    }
+
+    /**
+     * "c|d device instance account trunk seq", published by CONNECT and DISCONNECT (also ours: skipped), and
+     * "k kind id" from {@link #closeEverywhere} (ours too: closing twice is harmless).
+     */
     private void onDirectoryEvent(String event) {
         try {
             String[] parts = event.split(" ");
+            if ("k".equals(parts[0])) {
+                closeLocal(Revoked.valueOf(parts[1].toUpperCase(java.util.Locale.ROOT)), parts[2]);
+                return;
+            }
             UUID device = UUID.fromString(parts[1]);
             Remote r = Remote.parse(parts, 2, System.nanoTime());
             if (!loaded) {

@@ -123,6 +123,11 @@ public class QueueAdmin {
         if (cursor != null) {
             try {
                 after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                // A tampered cursor with NUL or control characters would fail in PostgreSQL: 400, not 500.
+                if (after.length() > 400 || after.indexOf('\ufffd') >= 0
+                        || io.ucp.signaling.input.TextRules.hasControlCharacter(after)) {
+                    throw new IllegalArgumentException("not a queue name");
+                }
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badRequest("cursor", "is not a cursor of this list");
             }

@@ -10,6 +10,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.ucp.signaling.call.CallEvents;
+import io.ucp.signaling.call.CallTestSupport;
 import io.ucp.signaling.platform.TestTokens;
 import java.io.InputStream;
 import java.net.URL;
@@ -30,6 +31,8 @@ class BrowserWebRtcTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    @jakarta.inject.Inject
+    DeviceCopies copies;
     @TestHTTPResource("/")
     URL base;
 
@@ -40,6 +43,10 @@ class BrowserWebRtcTest {
         UUID bob = UUID.randomUUID();
         UUID alicePhone = UUID.randomUUID();
         UUID bobPhone = UUID.randomUUID();
+        IdentityDevices.registered(alice, alicePhone);
+        IdentityDevices.registered(bob, bobPhone);
+        await().atMost(Duration.ofSeconds(30)).until(() -> CallTestSupport.await(() -> copies.isRegisteredTo(alicePhone,
+                alice)) && CallTestSupport.await(() -> copies.isRegisteredTo(bobPhone, bob)));
         // Pages on the service's own origin: 127.0.0.1 is a secure context, so the browser allows the microphone.
         String origin = "http://127.0.0.1:" + base.getPort();
         String phoneJs = resource("webrtc/phone.js");

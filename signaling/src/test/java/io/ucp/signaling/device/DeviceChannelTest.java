@@ -163,6 +163,72 @@ class DeviceChannelTest {
         }
     }
 
+    /** Issue #10, finding 12: frames over the rate get 429 errors, and a flood closes the connection (1008). */
+    @Test
+    void aFloodOfFramesIsRateLimitedAndClosedWhileOthersCarryOn() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            DeviceClient flooder = alice.device();
+            UUID ringing = call(alice, bob);
+            bob.device().awaitCall("call.offer", ringing, "ringing");
+            String callId = ringing.toString();
+            for (int i = 0; i < 300 && !flooder.closedByServer(); i++) {
+                try {
+                    flooder.send(Map.of("type", "ice", "callId", callId, "candidate", Map.of("candidate", "x")));
+                } catch (Exception e) {
+                    break;
+                }
+            }
+            flooder.awaitClosedByServer();
+            assertThat(flooder.closeCode()).isEqualTo(1008);
+            assertThat(flooder.received()).anyMatch(m -> "error".equals(m.path("type").asText())
+                    && m.path("status").asInt() == 429);
+            // Relayed: the burst and what the rate refilled meanwhile, not the 300 frames sent.
+            long relayed = bob.device().received().stream().filter(m -> "ice".equals(m.path("type").asText())).count();
+            assertThat(relayed).isGreaterThanOrEqualTo(40).isLessThan(300);
+            action(bob, ringing, "reject").statusCode(200);
+            // The instance is fine: Bob's device still works, and Alice may connect again.
+            try (DeviceClient again = DeviceClient.connectRegistered(channel, alice.id(), flooder.deviceId,
+                    alice.token())) {
+                UUID call = call(bob, alice);
+                again.awaitCall("call.offer", call, "ringing");
+                again.send(Map.of("type", "answer", "callId", call.toString(), "ref", "a"));
+                again.awaitMessage("ack", m -> "a".equals(m.path("ref").asText()));
+                bob.device().awaitCall("call.update", call, "active");
+                action(bob, call, "hangup").statusCode(200);
+            }
+        }
+    }
+
+    /** Issue #10, finding 5: NUL and control characters are refused at the edge (frames and REST bodies), 400. */
+    @Test
+    void nulAndControlCharactersAreRefusedAtTheEdge() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            UUID callId = call(alice, bob);
+            bob.device().awaitCall("call.offer", callId, "ringing");
+            bob.device().send(Map.of("type", "answer", "callId", callId.toString(), "ref", "n1", "note", "a\u0000b"));
+            JsonNode refused = bob.device().awaitMessage("error", m -> "n1".equals(m.path("ref").asText()));
+            assertThat(refused.path("status").asInt()).isEqualTo(400);
+            assertThat(refused.path("detail").asText()).contains("note");
+            bob.device().send(Map.of("type", "sdp", "callId", callId.toString(), "ref", "n2",
+                    "description", Map.of("type", "offer", "sdp", "v=0\u0007")));
+            assertThat(bob.device().awaitMessage("error", m -> "n2".equals(m.path("ref").asText())).path("status")
+                    .asInt()).isEqualTo(400);
+            io.restassured.RestAssured.given().auth().oauth2(alice.token()).contentType("application/json")
+                    .body("{\"digits\":\"1\\u00002\"}").post("/v1/calls/" + callId + "/dtmf").then()
+                    .statusCode(400).contentType("application/problem+json").body("errors[0].field",
+                            equalTo("digits"));
+            io.restassured.RestAssured.given().auth().oauth2(TestTokens.admin(UUID.randomUUID()))
+                    .contentType("application/json").header("Idempotency-Key", UUID.randomUUID().toString())
+                    .body("{\"name\":\"sales\\u0000\",\"strategy\":\"ring-all\"}").post("/v1/queues").then()
+                    .statusCode(400).contentType("application/problem+json");
+            // The call is untouched, and a clean answer still works.
+            bob.device().send(Map.of("type", "answer", "callId", callId.toString(), "ref", "ok"));
+            bob.device().awaitMessage("ack", m -> "ok".equals(m.path("ref").asText()));
+            alice.device().awaitCall("call.update", callId, "active");
+            action(alice, callId, "hangup").statusCode(200);
+        }
+    }
+
     private static int handshakeStatus(String uri) {
         var attempt = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create(uri), new java.net.http.WebSocket.Listener() {

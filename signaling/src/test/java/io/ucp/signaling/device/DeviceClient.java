@@ -27,18 +27,53 @@ public final class DeviceClient implements AutoCloseable {
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final WebSocket socket;
     private final AtomicBoolean closedByServer = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger closeCode = new java.util.concurrent.atomic.AtomicInteger();
 
     private DeviceClient(UUID accountId, UUID deviceId, WebSocket.Builder builder, URI uri) throws Exception {
         this.accountId = accountId;
         this.deviceId = deviceId;
-        this.socket = builder.buildAsync(uri, new JsonMessages(received::add, () -> closedByServer.set(true))).get(10, TimeUnit.SECONDS);
+        this.socket = builder.buildAsync(uri, new JsonMessages(received::add, (int code) -> {
+            closeCode.set(code);
+            closedByServer.set(true);
+        })).get(10, TimeUnit.SECONDS);
         awaitMessage("ready", m -> true);
     }
 
-    /** Connects with the token in the {@code access_token} query parameter (the browser way). */
+    /**
+     * Registers the device to the account (identity's device.registered event) and connects it with the token in
+     * the {@code access_token} query parameter (the browser way), once signaling's copy knows the device.
+     */
     public static DeviceClient connect(URI channel, UUID accountId, UUID deviceId, String token) throws Exception {
+        IdentityDevices.registered(accountId, deviceId);
+        return connectRegistered(channel, accountId, deviceId, token);
+    }
+
+    /** Connects a device already registered to the account, waiting until signaling's copy knows it. */
+    public static DeviceClient connectRegistered(URI channel, UUID accountId, UUID deviceId, String token)
+            throws Exception {
         URI uri = URI.create(ws(channel) + "?deviceId=" + deviceId + "&access_token=" + token);
-        return new DeviceClient(accountId, deviceId, HTTP.newWebSocketBuilder(), uri);
+        return whenRegistered(() -> new DeviceClient(accountId, deviceId, HTTP.newWebSocketBuilder(), uri));
+    }
+
+    private interface Connect {
+        DeviceClient open() throws Exception;
+    }
+
+    /** The copy follows identity's event within moments: a 403 until then is retried (bounded). */
+    private static DeviceClient whenRegistered(Connect connect) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return connect.open();
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean refused = e.getCause() instanceof java.net.http.WebSocketHandshakeException h
+                        && h.getResponse().statusCode() == 403;
+                if (!refused || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+            }
+        }
     }
 
     /** Connects a SIP gateway (trunk) device: {@code kind=trunk}, with a token of a gateway or admin account. */
@@ -51,9 +86,10 @@ public final class DeviceClient implements AutoCloseable {
     /** Connects with the token as a {@code Sec-WebSocket-Protocol} entry (the other browser way). */
     public static DeviceClient connectWithSubprotocol(URI channel, UUID accountId, UUID deviceId, String token)
             throws Exception {
+        IdentityDevices.registered(accountId, deviceId);
         URI uri = URI.create(ws(channel) + "?deviceId=" + deviceId);
-        return new DeviceClient(accountId, deviceId,
-                HTTP.newWebSocketBuilder().subprotocols("ucp.v1", "ucp.bearer." + token), uri);
+        return whenRegistered(() -> new DeviceClient(accountId, deviceId,
+                HTTP.newWebSocketBuilder().subprotocols("ucp.v1", "ucp.bearer." + token), uri));
     }
 
     public static String ws(URI channel) {
@@ -87,6 +123,15 @@ public final class DeviceClient implements AutoCloseable {
     /** Waits until the server has closed this connection (e.g. the same device connected elsewhere). */
     public void awaitClosedByServer() {
         await().atMost(Duration.ofSeconds(15)).untilTrue(closedByServer);
+    }
+
+    public boolean closedByServer() {
+        return closedByServer.get();
+    }
+
+    /** The close code the server sent (0 while open). */
+    public int closeCode() {
+        return closeCode.get();
     }
 
     @Override

@@ -15,7 +15,7 @@ final class JsonMessages implements WebSocket.Listener {
 
     private final StringBuilder partial = new StringBuilder();
     private final Consumer<JsonNode> consumer;
-    private final Runnable onClose;
+    private final java.util.function.IntConsumer onClose;
 
     JsonMessages(Consumer<JsonNode> consumer) {
         this(consumer, () -> { });
@@ -23,13 +23,18 @@ final class JsonMessages implements WebSocket.Listener {
 
     /** {@code onClose} runs when the server closes the socket (a device replaced by a newer connection). */
     JsonMessages(Consumer<JsonNode> consumer, Runnable onClose) {
+        this(consumer, code -> onClose.run());
+    }
+
+    /** {@code onClose} gets the server's close code. */
+    JsonMessages(Consumer<JsonNode> consumer, java.util.function.IntConsumer onClose) {
         this.consumer = consumer;
         this.onClose = onClose;
     }
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        onClose.run();
+        onClose.accept(statusCode);
         return null;
     }
 
