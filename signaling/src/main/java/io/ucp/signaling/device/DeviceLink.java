@@ -1,5 +1,6 @@
 package io.ucp.signaling.device;
 
+import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 
@@ -16,6 +17,16 @@ public interface DeviceLink {
     Uni<Void> sendText(String text);
 
     Uni<Void> close();
+
+    /** Closes with a WebSocket close code; a link without one (a SIP phone's) just closes. */
+    default Uni<Void> close(int code, String reason) {
+        return close();
+    }
+
+    /** identity's session the link was opened with, or null (SIP phones authenticate per request, not by session). */
+    default String sessionId() {
+        return null;
+    }
 
     static DeviceLink of(WebSocketConnection connection) {
         return new DeviceLink() {
@@ -37,6 +48,16 @@ public interface DeviceLink {
             @Override
             public Uni<Void> close() {
                 return connection.close();
+            }
+
+            @Override
+            public Uni<Void> close(int code, String reason) {
+                return connection.close(new CloseReason(code, reason));
+            }
+
+            @Override
+            public String sessionId() {
+                return connection.userData().get(DeviceChannelAuth.SESSION);
             }
         };
     }

@@ -378,7 +378,7 @@ public class DeviceRegistry {
     private void closeLocal(Revoked what, String id) {
         for (Connected c : List.copyOf(byDevice.values())) {
             boolean match = switch (what) {
-                case SESSION -> id.equals(c.connection().userData().get(DeviceChannelAuth.SESSION));
+                case SESSION -> id.equals(c.connection().sessionId());
                 case ACCOUNT -> id.equals(c.accountId().toString());
                 case DEVICE -> id.equals(c.deviceId().toString());
             };
@@ -392,8 +392,7 @@ public class DeviceRegistry {
     /** Out of the ringable set at once (before the close completes), then closed with 1008. */
     void close(Connected c, String reason) {
         disconnected(c.deviceId(), c.connection());
-        c.connection().close(new io.quarkus.websockets.next.CloseReason(1008, reason))
-                .subscribe().with(ok -> { }, e -> { });
+        c.connection().close(1008, reason).subscribe().with(ok -> { }, e -> { });
     }
 
     /** This instance's connection of {@code deviceId}, if it is {@code connection}. */
