@@ -262,8 +262,12 @@ class RoutingTest {
             assertEvents(pool, UUID.fromString(failed), "call.created", "call.ended");
             publish("identity.events.test", bob.id(), "account.reactivated", Map.of("accountId", bob.id().toString()));
             await().atMost(Duration.ofSeconds(20)).until(() -> !facts(alice.id(), bob.id()).calleeSuspended());
+            // The suspension closed Bob's device channel (1008); reactivated, his phone connects again (a newer
+            // connection of a device replaces an older one either way).
+            DeviceClient bobsPhone = DeviceClient.connect(channel, bob.id(), bob.device().deviceId, bob.token());
 
             UUID active = call(alice, bob);
+            bobsPhone.awaitCall("call.offer", active, "ringing");
             action(bob, active, "answer").statusCode(200);
             // A second call of hers still ringing: billing ends it too (its open routing attempt ends "failed").
             UUID ringing = call(alice, carol);
@@ -272,7 +276,7 @@ class RoutingTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> count(pool,
                     "SELECT count(*) FROM call_sessions WHERE id = ANY($1) AND end_cause = 'insufficient-funds'",
                     (Object) new UUID[] {active, ringing}) == 2);
-            bob.device().awaitCall("call.update", active, "ended");
+            bobsPhone.awaitCall("call.update", active, "ended");
             carol.device().awaitCall("call.update", ringing, "ended");
             assertEvents(pool, active, "call.created", "call.ringing", "call.answered", "call.ended");
             assertEvents(pool, ringing, "call.created", "call.ringing", "call.ended");
@@ -287,6 +291,7 @@ class RoutingTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> !facts(alice.id(), bob.id()).callerOutOfFunds());
             UUID again = call(alice, bob);
             action(alice, again, "hangup").statusCode(200).body("endCause", equalTo("cancelled"));
+            bobsPhone.close();
         }
     }
 

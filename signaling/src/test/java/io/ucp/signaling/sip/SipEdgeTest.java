@@ -6,6 +6,7 @@ import static io.ucp.signaling.sip.RawSip.status;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class SipEdgeTest {
+
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
 
     private static MessageFactory parser;
 
@@ -171,7 +175,7 @@ class SipEdgeTest {
         try (RawSip probe = new RawSip()) {
             assertEdgeAnswers(probe);
         }
-        given().get("/q/health/ready").then().statusCode(200);
+        given().port(management.getPort()).get("/q/health/ready").then().statusCode(200);
     }
 
     private static void assertEdgeAnswers(RawSip sip) {
