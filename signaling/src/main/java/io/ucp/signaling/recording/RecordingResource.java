@@ -6,6 +6,7 @@ import io.ucp.signaling.call.Actor;
 import io.ucp.signaling.call.Idempotency;
 import io.ucp.signaling.platform.security.CurrentUser;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -32,11 +33,24 @@ public class RecordingResource {
 
     @POST
     @ResponseStatus(201)
-    @Operation(summary = "Start recording; upload the media with HTTP PUT to the returned url")
+    @Operation(summary = "Start recording. The server records calls whose media it relays; otherwise the client "
+            + "uploads: with sizeBytes the upload url comes at once, else from …/upload")
     public Uni<RecordingService.RecordingLink> start(@PathParam("callId") UUID callId,
             @Valid StartRecordingRequest request, @HeaderParam(Idempotency.HEADER) String key) {
         String type = request == null || request.contentType() == null ? "audio/webm" : request.contentType();
-        return recordings.start(actor(), callId, type, Idempotency.of(key, "record", callId, type));
+        Long size = request == null ? null : request.sizeBytes();
+        return recordings.start(actor(), callId, type, size, Idempotency.of(key, "record", callId, type, size));
+    }
+
+    @POST
+    @Path("/{recordingId}/upload")
+    @Operation(summary = "An upload URL for a running recording, bound to the file's size and the recording's content "
+            + "type (PUT exactly that; anything else is refused by the storage server)")
+    public Uni<RecordingService.RecordingLink> upload(@PathParam("callId") UUID callId,
+            @PathParam("recordingId") UUID recordingId, @Valid @NotNull UploadRecordingRequest request,
+            @HeaderParam(Idempotency.HEADER) String key) {
+        return recordings.upload(actor(), callId, recordingId, request.sizeBytes(),
+                Idempotency.of(key, "record-upload", callId, recordingId, request.sizeBytes()));
     }
 
     @POST

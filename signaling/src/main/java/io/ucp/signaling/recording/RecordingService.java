@@ -57,11 +57,14 @@ public class RecordingService {
     private final ObjectMapper mapper;
     private final String bucket;
     private final ServerRecordings server;
+    private final long maxBytes;
 
     public RecordingService(CallService calls, AccountCopies copies, S3Presigner presigner, S3AsyncClient s3,
             ObjectMapper mapper, @ConfigProperty(name = "ucp.s3.recordings-bucket") String bucket,
-            ServerRecordings server) {
+            ServerRecordings server,
+            @ConfigProperty(name = "ucp.signaling.recordings.max-bytes", defaultValue = "536870912") long maxBytes) {
         this.server = server;
+        this.maxBytes = maxBytes;
         this.calls = calls;
         this.copies = copies;
         this.presigner = presigner;
@@ -75,7 +78,8 @@ public class RecordingService {
             Long durationSeconds, String state, String url, OffsetDateTime urlExpiresAt) {
     }
 
-    public Uni<RecordingLink> start(Actor actor, UUID callId, String contentType, Idempotency idem) {
+    public Uni<RecordingLink> start(Actor actor, UUID callId, String contentType, Long sizeBytes, Idempotency idem) {
+        checkSize(sizeBytes);
         UUID recordingId = UUID.randomUUID();
         return copies.flag(FLAG, actor.id()).chain(flag -> {
             if (flag != null && !flag.asBoolean(false)) {
@@ -100,6 +104,8 @@ public class RecordingService {
                 entry.put("contentType", type);
                 if (serverSide) {
                     entry.put("source", SERVER);
+                } else if (sizeBytes != null) {
+                    entry.put("declaredBytes", sizeBytes);
                 }
                 entry.putNull("sizeBytes");
                 entry.putNull("durationSeconds");
@@ -124,12 +130,47 @@ public class RecordingService {
             if (SERVER.equals(entry.path("source").asText())) {
                 return link(entry, null, null);
             }
-            var put = presigner.presignPutObject(PutObjectPresignRequest.builder().signatureDuration(URL_TTL)
-                    .putObjectRequest(b -> b.bucket(bucket).key(entry.path("objectKey").asText())
-                            .contentType(entry.path("contentType").asText()))
-                    .build());
-            return link(entry, put.url().toString(), put.expiration());
+            return entry.hasNonNull("declaredBytes") ? uploadLink(entry) : link(entry, null, null);
         });
+    }
+
+    /**
+     * A client's upload URL for a running recording, bound to the declared size and the recording's content type
+     * (both are signed, so the storage server refuses any other body); asked for once the client knows the size.
+     */
+    public Uni<RecordingLink> upload(Actor actor, UUID callId, UUID recordingId, long sizeBytes, Idempotency idem) {
+        checkSize(sizeBytes);
+        return calls.act(actor, callId, idem, (call, now) -> {
+            requireParty(call, actor);
+            ArrayNode list = recordings(call);
+            ObjectNode entry = recording(list, recordingId);
+            if (entry == null) {
+                throw ProblemException.notFound("Recording");
+            }
+            if (SERVER.equals(entry.path("source").asText())) {
+                throw ProblemException.conflict("The server records this call; there is nothing to upload");
+            }
+            if (!"recording".equals(entry.path("state").asText())) {
+                throw ProblemException.conflict("This recording is not running");
+            }
+            entry.put("declaredBytes", sizeBytes);
+            return Change.of(call.withRecordings(list.toString()).nextVersion(), null);
+        }, null).map(view -> uploadLink(find(view, recordingId)));
+    }
+
+    private RecordingLink uploadLink(JsonNode entry) {
+        long size = entry.path("declaredBytes").asLong();
+        var put = presigner.presignPutObject(PutObjectPresignRequest.builder().signatureDuration(URL_TTL)
+                .putObjectRequest(b -> b.bucket(bucket).key(entry.path("objectKey").asText())
+                        .contentType(entry.path("contentType").asText()).contentLength(size))
+                .build());
+        return link(entry, put.url().toString(), put.expiration());
+    }
+
+    private void checkSize(Long sizeBytes) {
+        if (sizeBytes != null && (sizeBytes < 1 || sizeBytes > maxBytes)) {
+            throw ProblemException.badRequest("sizeBytes", "must be between 1 and " + maxBytes);
+        }
     }
 
     /** What a stopped recording's object holds: its size, and for server recordings the audio's duration. */
@@ -155,7 +196,19 @@ public class RecordingService {
                             || (e instanceof S3Exception s3e && s3e.statusCode() == 404)
                             || (e.getCause() instanceof S3Exception c && c.statusCode() == 404))
                     .transform(e -> ProblemException.conflict("Upload the recording to its URL before stopping it"))
-                    .map(head -> new Stored(head.contentLength(), null));
+                    .chain(head -> {
+                        // Signed URLs already bind size and type; this keeps an object that got in any other way
+                        // (or a later change to the signing) from becoming a recording.
+                        if (head.contentLength() != entry.path("declaredBytes").asLong(-1)
+                                || !entry.path("contentType").asText().equalsIgnoreCase(head.contentType())) {
+                            return Uni.createFrom().completionStage(() -> s3.deleteObject(b -> b.bucket(bucket)
+                                    .key(key))).onItemOrFailure().<Stored>transform((ok, e) -> {
+                                        throw ProblemException.unprocessable("The uploaded file does not match the "
+                                                + "declared size and content type; it was discarded, upload again");
+                                    });
+                        }
+                        return Uni.createFrom().item(new Stored(head.contentLength(), null));
+                    });
         }).chain(head -> calls.act(actor, callId, idem, (call, now) -> {
             requireParty(call, actor);
             ArrayNode list = recordings(call);

@@ -104,6 +104,15 @@ public final class DeviceClient implements AutoCloseable {
         socket.sendText(MAPPER.writeValueAsString(message), true).get(5, TimeUnit.SECONDS);
     }
 
+    /** Sends a text frame as it is (fuzzing: anything, not only JSON). */
+    public void sendRaw(String text) throws Exception {
+        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    public void sendBinary(byte[] data) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(data), true).get(5, TimeUnit.SECONDS);
+    }
+
     public List<JsonNode> received() {
         return List.copyOf(received);
     }

@@ -30,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,7 +78,7 @@ class RecordingTest {
                     .body("state", equalTo("recording")).body("objectKey", startsWith("calls/" + callId + "/"))
                     .extract();
             String recordingId = started.path("recordingId");
-            String uploadUrl = started.path("url");
+            assertThat((String) started.path("url")).as("no size declared yet: no upload url").isNull();
             given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of())
                     .when().post("/v1/calls/" + callId + "/recordings").then().statusCode(409);
             given().auth().oauth2(alice.token()).when()
@@ -85,6 +86,10 @@ class RecordingTest {
 
             byte[] media = new byte[48_000];
             new java.util.Random(7).nextBytes(media);
+            String uploadUrl = given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                    .body(Map.of("sizeBytes", media.length))
+                    .when().post("/v1/calls/" + callId + "/recordings/" + recordingId + "/upload").then()
+                    .statusCode(200).extract().path("url");
             HttpResponse<String> put = HTTP.send(HttpRequest.newBuilder(URI.create(uploadUrl))
                     .header("Content-Type", "audio/ogg").PUT(HttpRequest.BodyPublishers.ofByteArray(media)).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -122,6 +127,57 @@ class RecordingTest {
             assertThat(recordings.get(0).path("objectKey").asText()).endsWith(".ogg");
             assertThat(recordings.get(0).has("durationSeconds")).isTrue();
         }
+    }
+
+    @Test
+    void anUploadUrlAcceptsOnlyTheDeclaredSizeAndType() throws Throwable {
+        try (User alice = user(channel, 1); User bob = user(channel, 1)) {
+            UUID callId = call(alice, bob);
+            action(bob, callId, "answer").statusCode(200);
+            byte[] media = new byte[10_000];
+            new java.util.Random(11).nextBytes(media);
+            // Declared at start: the url comes at once.
+            var started = given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                    .body(Map.of("contentType", "audio/ogg", "sizeBytes", media.length))
+                    .when().post("/v1/calls/" + callId + "/recordings").then().statusCode(201).extract();
+            String recordingId = started.path("recordingId");
+            String url = started.path("url");
+            assertThat(url).isNotNull();
+
+            byte[] bigger = new byte[300_000];
+            assertThat(put(url, "audio/ogg", bigger).statusCode()).as("a larger body").isEqualTo(403);
+            assertThat(put(url, "audio/ogg", new byte[media.length - 1]).statusCode()).as("a smaller body")
+                    .isEqualTo(403);
+            assertThat(put(url, "text/html", media).statusCode()).as("another type").isEqualTo(403);
+            given().auth().oauth2(alice.token()).when()
+                    .post("/v1/calls/" + callId + "/recordings/" + recordingId + "/stop").then().statusCode(409);
+            assertThat(put(url, "audio/ogg", media).statusCode()).isEqualTo(200);
+            given().auth().oauth2(alice.token()).when()
+                    .post("/v1/calls/" + callId + "/recordings/" + recordingId + "/stop").then().statusCode(200)
+                    .body("sizeBytes", equalTo(media.length));
+
+            // Bad sizes, strangers, unknown and stopped recordings.
+            String path = "/v1/calls/" + callId + "/recordings/" + recordingId + "/upload";
+            for (Object bad : List.of(0, -5, 10_000_000_000L)) {
+                given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of("sizeBytes", bad))
+                        .when().post(path).then().statusCode(400).body("errors[0].field", equalTo("sizeBytes"));
+            }
+            given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of())
+                    .when().post(path).then().statusCode(400);
+            given().auth().oauth2(TestTokens.user(UUID.randomUUID())).contentType(ContentType.JSON)
+                    .body(Map.of("sizeBytes", 100)).when().post(path).then().statusCode(404);
+            given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of("sizeBytes", 100))
+                    .when().post(path).then().statusCode(409);
+            given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of("sizeBytes", 100))
+                    .when().post("/v1/calls/" + callId + "/recordings/" + UUID.randomUUID() + "/upload").then()
+                    .statusCode(404);
+            action(alice, callId, "hangup").statusCode(200);
+        }
+    }
+
+    private static HttpResponse<String> put(String url, String type, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", type)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
