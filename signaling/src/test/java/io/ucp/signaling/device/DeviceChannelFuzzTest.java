@@ -47,7 +47,7 @@ class DeviceChannelFuzzTest {
                     "{\"type\":\"sdp\",\"callId\":\"" + id + "\",\"description\":[1,2]}",
                     "{\"type\":\"ice\",\"callId\":\"" + id + "\",\"candidate\":null}",
                     "{\"type\":\"ice\",\"callId\":\"" + id + "\",\"candidate\":{\"candidate\":\"a\u0000b\"}}",
-                    "{\"type\":\"hangup\",\"callId\":\"" + id + "\",\"ref\":{\"nested\":true}}",
+                    "{\"type\":\"hangup\",\"callId\":\"" + UUID.randomUUID() + "\",\"ref\":{\"nested\":true}}",
                     "{\"type\":\"answer\",\"callId\":\"" + id + "\",\"callId\":\"" + id + "\"}",
                     "{\"type\":\"reject\",\"callId\":\"" + UUID.randomUUID() + "\",\"ref\":\"" + "r".repeat(5000) + "\"}",
                     "{\"type\":\"sdp\",\"callId\":\"" + id + "\",\"description\":{\"sdp\":\"" + "x".repeat(70_000)
