@@ -46,7 +46,7 @@ public class FeedEndpoint {
         Log.debugf("Feed connection %s: %s", connection.id(), failure.getMessage());
         String text = String.valueOf(failure.getMessage()) + failure.getClass().getName();
         if (text.contains("TooLong") || text.contains("too long") || text.contains("too big")
-                || text.contains("exceeds")) {
+                || text.contains("exceeds") || text.contains("max message size")) {
             // A frame or message over the cap: a clean close, the rest of the instance unaffected.
             return connection.close(new io.quarkus.websockets.next.CloseReason(1009, "frame too big"))
                     .onFailure().recoverWithNull();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
@@ -64,6 +65,20 @@ public class DeviceChannel {
         registry.connected(account, device, Boolean.TRUE.equals(connection.userData().get(DeviceChannelAuth.TRUNK)),
                 connection);
         return connection.sendText(json(Map.of("type", "ready", "accountId", account, "deviceId", device)));
+    }
+
+    /**
+     * A frame over {@code quarkus.websockets-next.server.max-message-size} fails in Vert.x' frame aggregator before any
+     * handler sees it: close with 1009 (message too big) rather than the 1011 an unhandled failure would get.
+     */
+    @OnError
+    public Uni<Void> onError(Throwable failure, WebSocketConnection connection) {
+        String text = failure.getClass().getName() + " " + failure.getMessage();
+        if (text.contains("max message size") || text.contains("TooLong") || text.contains("too big")) {
+            return connection.close(new CloseReason(1009, "message too big")).onFailure().recoverWithNull();
+        }
+        Log.debugf("Device channel %s: %s", connection.id(), failure.toString());
+        return Uni.createFrom().voidItem();
     }
 
     @OnClose

@@ -132,7 +132,8 @@ class ServerRecordingTest {
         try (User alice = user(channel, 1); User bob = user(channel, 1)) {
             UUID callId = call(alice, bob);
             action(bob, callId, "answer").statusCode(200);
-            given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(Map.of("contentType", "audio/ogg"))
+            given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                    .body(Map.of("contentType", "audio/ogg", "sizeBytes", 1000))
                     .when().post("/v1/calls/" + callId + "/recordings").then().statusCode(201)
                     .body("contentType", equalTo("audio/ogg")).body("url", org.hamcrest.Matchers.startsWith("http"));
             action(alice, callId, "hangup").statusCode(200);
