@@ -44,9 +44,6 @@ import org.junit.jupiter.api.Test;
  * exactly one rated CDR in billing and moves the payer's balance by its cost; a prepaid account that a call
  * exhausts cannot start another call until it is topped up.
  */
-// Disabled (stop 9, out of time): its devices connect with random ids, which signaling now refuses (403) since
-// device ids follow identity (#10 finding 2). Fix: publish device.registered for each Device before connecting.
-@org.junit.jupiter.api.Disabled("devices must be registered in identity first (#10 finding 2); see comment")
 class CallToCdrIT {
 
     /** HTTP port → that instance's management port (health lives there, not on the public port). */
@@ -239,11 +236,12 @@ class CallToCdrIT {
 
         private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-        final UUID deviceId = UUID.randomUUID();
+        final UUID deviceId;
         private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
         private final WebSocket socket;
 
-        private Device(User owner) throws Exception {
+        private Device(User owner, UUID deviceId) throws Exception {
+            this.deviceId = deviceId;
             URI uri = URI.create("ws://127.0.0.1:" + signaling + "/v1/devices/channel?deviceId=" + deviceId
                     + "&access_token=" + owner.token());
             socket = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
@@ -267,8 +265,17 @@ class CallToCdrIT {
             awaitMessage("ready", m -> true);
         }
 
+        /**
+         * Registers the device in identity's name (device.registered on identity.events, as identity publishes it)
+         * and connects once signaling's copy of the account's devices knows it: until then the channel says 403.
+         */
         static Device connect(User owner) throws Exception {
-            return new Device(owner);
+            UUID deviceId = UUID.randomUUID();
+            Fixtures.publish(kafka, Fixtures.IDENTITY_TOPIC, owner.id().toString(), "device.registered",
+                    "/ucp/identity", MAPPER.writeValueAsString(Map.of("accountId", owner.id().toString(),
+                            "deviceId", deviceId.toString(), "type", "web", "name", "e2e phone")));
+            return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> new Device(owner, deviceId), device -> true);
         }
 
         List<JsonNode> received(String type, Predicate<JsonNode> match) {

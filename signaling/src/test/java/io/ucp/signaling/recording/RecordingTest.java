@@ -144,8 +144,9 @@ class RecordingTest {
             String url = started.path("url");
             assertThat(url).isNotNull();
 
-            byte[] bigger = new byte[300_000];
-            assertThat(put(url, "audio/ogg", bigger).statusCode()).as("a larger body").isEqualTo(403);
+            // One byte over: a body the store refuses before reading it all would race its early close.
+            assertThat(put(url, "audio/ogg", new byte[media.length + 1]).statusCode()).as("a larger body")
+                    .isEqualTo(403);
             assertThat(put(url, "audio/ogg", new byte[media.length - 1]).statusCode()).as("a smaller body")
                     .isEqualTo(403);
             assertThat(put(url, "text/html", media).statusCode()).as("another type").isEqualTo(403);
