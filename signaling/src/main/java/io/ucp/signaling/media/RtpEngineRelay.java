@@ -51,6 +51,9 @@ public class RtpEngineRelay implements MediaRelay {
         if (leg.toTag() != null) {
             cmd.put("to-tag", leg.toTag());
         }
+        if (leg.branch() != null) {
+            cmd.put("via-branch", leg.branch());
+        }
         cmd.put("sdp", requireSdp(sdp));
         shapeFor(cmd, leg.answererProfile(), true);
         return call(cmd).map(RtpEngineRelay::sdpOf);
@@ -68,6 +71,9 @@ public class RtpEngineRelay implements MediaRelay {
         Map<String, Object> cmd = command("answer", leg.callId());
         cmd.put("from-tag", leg.fromTag());
         cmd.put("to-tag", leg.toTag());
+        if (leg.branch() != null) {
+            cmd.put("via-branch", leg.branch());
+        }
         cmd.put("sdp", requireSdp(sdp));
         shapeFor(cmd, leg.offererProfile(), false);
         return call(cmd).map(RtpEngineRelay::sdpOf);
@@ -225,8 +231,9 @@ public class RtpEngineRelay implements MediaRelay {
                 }
                 for (Object s : list(media.get("streams"))) {
                     Map<?, ?> stream = map(s);
-                    if (list(stream.get("flags")).contains("RTCP")) {
-                        continue;
+                    List<?> flags = list(stream.get("flags"));
+                    if (flags.contains("RTCP") && !flags.contains("RTP")) {
+                        continue; // a separate RTCP port; a muxed stream (WebRTC) says RTP and RTCP and counts
                     }
                     ports.add((int) number(stream.get("local port")));
                     Map<?, ?> st = map(stream.get("stats"));

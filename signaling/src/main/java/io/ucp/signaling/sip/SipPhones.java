@@ -9,6 +9,10 @@ import io.ucp.signaling.call.Actor;
 import io.ucp.signaling.call.CallService;
 import io.ucp.signaling.device.DeviceLink;
 import io.ucp.signaling.device.DeviceRegistry;
+import io.ucp.signaling.media.MediaLeg;
+import io.ucp.signaling.media.MediaRelay;
+import io.ucp.signaling.media.MediaRelayException;
+import io.ucp.signaling.media.Profile;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +32,7 @@ import javax.sip.address.Address;
 import javax.sip.address.SipURI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
+import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -42,6 +47,12 @@ import javax.sip.message.Response;
  * other failures → rejected; a {@code call.update} ending our leg → CANCEL before the answer, BYE after; the
  * phone's BYE hangs up. A sweep every second drops links whose registrations are gone (expiry, device removal,
  * account suspension on any instance), so a revoked phone stops ringing within seconds.
+ *
+ * <p>Media is anchored in rtpengine ({@link MediaRelay}): the caller's offer goes to the phone as rtpengine
+ * rewrote it for plain RTP (a browser's DTLS-SRTP/ICE offer becomes RTP/AVP), the phone's answer goes back to the
+ * caller as rtpengine rewrote it for the caller's profile, and the call's media is released when the call ends.
+ * Each phone ringing for a call is a fork of the caller's offer (its leg id is the branch), so the phone that
+ * answers keeps its own media. Without a relay (media disabled) the SDP passes through unchanged.
  */
 @ApplicationScoped
 public class SipPhones {
@@ -50,6 +61,7 @@ public class SipPhones {
     private final SipDirectory directory;
     private final DeviceRegistry registry;
     private final CallService calls;
+    private final MediaRelay relay;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Map<UUID, Link> links = new ConcurrentHashMap<>();
@@ -57,11 +69,12 @@ public class SipPhones {
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
 
     public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
-            ObjectMapper mapper, Vertx vertx) {
+            MediaRelay relay, ObjectMapper mapper, Vertx vertx) {
         this.edge = edge;
         this.directory = directory;
         this.registry = registry;
         this.calls = calls;
+        this.relay = relay;
         this.mapper = mapper;
         this.vertx = vertx;
     }
@@ -129,8 +142,10 @@ public class SipPhones {
             leg.answered = true;
             leg.dialog = dialog;
             String sdp = response.getRawContent() == null ? null : new String(response.getRawContent());
+            String phoneTag = ((ToHeader) response.getHeader(ToHeader.NAME)).getTag();
             calls.answer(actor, leg.callId, device, null)
-                    .call(() -> sdp == null ? Uni.createFrom().voidItem() : relay(leg, "answer", sdp))
+                    .call(() -> sdp == null ? Uni.createFrom().voidItem()
+                            : toCaller(leg, phoneTag, sdp).chain(answer -> relay(leg, "answer", answer)))
                     .subscribe().with(ok -> { }, e -> {
                         Log.debugf("SIP answer not taken (%s): %s", leg.callId, e.getMessage());
                         bye(leg);
@@ -172,6 +187,33 @@ public class SipPhones {
         calls.hangup(new Actor(leg.link.credential.accountId(), false), leg.callId, null)
                 .subscribe().with(ok -> { }, e -> Log.debugf("SIP BYE not taken: %s", e.getMessage()));
         return true;
+    }
+
+    /** The phone's SDP answer as the caller must see it: through rtpengine when the media is anchored. */
+    private Uni<String> toCaller(Leg leg, String phoneTag, String sdp) {
+        MediaLeg media = leg.media;
+        if (media == null) {
+            return Uni.createFrom().item(sdp);
+        }
+        return relay.answer(media.withToTag(phoneTag == null ? leg.legId.toString() : phoneTag), sdp);
+    }
+
+    /** The caller's SDP offer as the phone must see it; null media when no relay runs here (SDP unchanged). */
+    private Uni<String> toPhone(Leg leg, String callerTag, String sdp) {
+        MediaLeg media = new MediaLeg(leg.callId.toString(), callerTag, null, MediaLeg.profileOf(sdp), Profile.RTP,
+                leg.legId.toString());
+        return relay.offer(media, sdp).invoke(() -> leg.media = media)
+                .onFailure(MediaRelayException.class).recoverWithUni(e -> {
+                    if (((MediaRelayException) e).reason() == MediaRelayException.Reason.DISABLED) {
+                        return Uni.createFrom().item(sdp);
+                    }
+                    return Uni.createFrom().failure(e);
+                });
+    }
+
+    private void release(Leg leg) {
+        relay.delete(leg.callId.toString()).subscribe().with(ok -> { },
+                e -> Log.warnf("Media of call %s not released (the stale sweep will): %s", leg.callId, e.getMessage()));
     }
 
     private Uni<Void> relay(Leg leg, String type, String sdp) {
@@ -218,6 +260,9 @@ public class SipPhones {
         volatile String sipCallId;
         volatile ClientTransaction invite;
         volatile Dialog dialog;
+        /** The anchored media exchange, once rtpengine took the caller's offer. */
+        volatile MediaLeg media;
+        volatile boolean offered;
         volatile boolean answered;
         volatile boolean ended;
 
@@ -233,7 +278,7 @@ public class SipPhones {
     final class Link implements DeviceLink {
         final SipDirectory.Credential credential;
         final String id = "sip-" + UUID.randomUUID();
-        final Map<UUID, Leg> calls = new ConcurrentHashMap<>();
+        final Map<UUID, Leg> ringing = new ConcurrentHashMap<>();
         final Context context = vertx.getOrCreateContext();
         volatile SipDirectory.Contact contact;
         volatile boolean open = true;
@@ -280,18 +325,26 @@ public class SipPhones {
                     JsonNode call = message.path("call");
                     String caller = call.hasNonNull("callerNumber") ? call.path("callerNumber").asText()
                             : call.path("callerAccountId").asText("anonymous");
-                    calls.putIfAbsent(callId, new Leg(this, callId, UUID.fromString(message.path("legId").asText()),
+                    ringing.putIfAbsent(callId, new Leg(this, callId, UUID.fromString(message.path("legId").asText()),
                             caller));
                 }
                 case "sdp" -> {
-                    Leg leg = calls.get(callId);
+                    Leg leg = ringing.get(callId);
                     JsonNode description = message.path("description");
-                    if (leg != null && leg.invite == null && !leg.ended && "offer".equals(description.path("type").asText())) {
-                        invite(leg, description.path("sdp").asText());
+                    if (leg != null && !leg.offered && !leg.ended && "offer".equals(description.path("type").asText())) {
+                        leg.offered = true;
+                        String callerTag = "device-" + message.path("fromDeviceId").asText("caller");
+                        toPhone(leg, callerTag, description.path("sdp").asText()).subscribe().with(sdp -> {
+                            try {
+                                invite(leg, sdp);
+                            } catch (Exception e) {
+                                failed(leg, e);
+                            }
+                        }, e -> failed(leg, e));
                     }
                 }
                 case "call.update" -> {
-                    Leg leg = calls.get(callId);
+                    Leg leg = ringing.get(callId);
                     if (leg == null) {
                         return;
                     }
@@ -306,7 +359,10 @@ public class SipPhones {
                     if (!ours || live) {
                         return;
                     }
-                    calls.remove(callId);
+                    ringing.remove(callId);
+                    if (leg.media != null && "ended".equals(message.path("call").path("state").asText())) {
+                        release(leg);
+                    }
                     if (leg.ended) {
                         return;
                     }
@@ -318,6 +374,17 @@ public class SipPhones {
                 }
                 default -> { }
             }
+        }
+
+        /** The INVITE could not be made (no media, a bad contact): the phone cannot take the call. */
+        private void failed(Leg leg, Throwable e) {
+            Log.warnf("SIP phone %s not invited to call %s: %s", credential.deviceId(), leg.callId, e.getMessage());
+            if (leg.ended) {
+                return;
+            }
+            leg.ended = true;
+            SipPhones.this.calls.rejectOnDevice(new Actor(credential.accountId(), false), leg.callId, credential.deviceId())
+                    .subscribe().with(ok -> { }, x -> { });
         }
 
         private void invite(Leg leg, String sdp) throws Exception {

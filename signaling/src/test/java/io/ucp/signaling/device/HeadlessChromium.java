@@ -55,6 +55,14 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Starts the browser; inside its namespace, 127.0.0.1:{@code servicePort} is the service under test. */
     public static HeadlessChromium start(int servicePort) throws IOException {
+        return start(servicePort, 0, -1);
+    }
+
+    /**
+     * Starts the browser with, besides the service, UDP ports {@code udpFirst..udpLast} of 127.0.0.1 reachable from
+     * inside its namespace (the media relay's RTP range, for calls whose media is anchored in rtpengine).
+     */
+    public static HeadlessChromium start(int servicePort, int udpFirst, int udpLast) throws IOException {
         String binary = System.getenv().getOrDefault("UCP_CHROMIUM", "/usr/bin/chromium");
         if (!Files.isExecutable(Path.of(binary))) {
             throw new IllegalStateException("Chromium not found at " + binary
@@ -67,6 +75,12 @@ public final class HeadlessChromium implements AutoCloseable {
         bridges.add(LoopbackBridge.unixToTcp(service, servicePort));
         ServerSocketChannel devtoolsBridge = LoopbackBridge.tcpToUnix(0, inspector);
         bridges.add(devtoolsBridge);
+        Path udp = dir.resolve("udp.sock");
+        String udpBridge = "";
+        if (udpLast >= udpFirst) {
+            bridges.add(LoopbackBridge.unixToUdp(udp));
+            udpBridge = " " + quote("udp:" + udpFirst + "-" + udpLast + "=" + udp);
+        }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classes = Path.of(LoopbackBridge.class.getProtectionDomain().getCodeSource().getLocation().getPath())
                 .toString();
@@ -80,7 +94,7 @@ public final class HeadlessChromium implements AutoCloseable {
                 "about:blank"));
         String inside = "ip link set lo up && { " + quote(java) + " -Xmx32m -XX:TieredStopAtLevel=1 -cp "
                 + quote(classes) + " " + LoopbackBridge.class.getName() + " " + quote("tcp:" + servicePort + "="
-                + service) + " " + quote("unix:" + inspector + "=" + INNER_DEVTOOLS_PORT) + " & } && exec " + browser;
+                + service) + " " + quote("unix:" + inspector + "=" + INNER_DEVTOOLS_PORT) + udpBridge + " & } && exec " + browser;
         Process process = new ProcessBuilder("unshare", "--map-root-user", "--net", "sh", "-c", inside)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
         int devtools = ((java.net.InetSocketAddress) devtoolsBridge.getLocalAddress()).getPort();
