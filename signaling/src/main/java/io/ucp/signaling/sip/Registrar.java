@@ -5,30 +5,23 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.ucp.signaling.routing.AccountCopies;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.security.MessageDigest;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
-import java.time.Clock;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
 import javax.sip.ServerTransaction;
 import javax.sip.address.SipURI;
-import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.ContactHeader;
 import javax.sip.header.ExpiresHeader;
 import javax.sip.header.ToHeader;
-import javax.sip.header.WWWAuthenticateHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
 /**
- * REGISTER with digest authentication (MD5, qop=auth) against identity's SIP device credentials
- * ({@link SipDirectory}, fed by {@link SipCredentialListener}). Nonces are signed, bound to the source address,
- * expire and are used once. Failed attempts are counted per source address in Redis (a counter with a TTL, so the
- * structure stays bounded); past the limit a source gets 403 without a check until the window passes.
+ * REGISTER: digest-authenticated ({@link DigestAuthenticator}) against identity's SIP device credentials
+ * ({@link SipDirectory}, fed by {@link SipCredentialListener}); a device registers its own address only, and not
+ * while its account is suspended. Expiry is bounded, several contacts per device, un-REGISTER and {@code *} honoured.
  */
 @ApplicationScoped
 public class Registrar {
@@ -37,77 +30,37 @@ public class Registrar {
     private final SipRequests requests;
     private final SipDirectory directory;
     private final AccountCopies copies;
-    private final SipConfig config;
     private final SipConfig.Registrar settings;
-    private final DigestNonces nonces;
+    private final DigestAuthenticator authenticator;
     private final SipPhones phones;
 
     public Registrar(SipEdge edge, SipRequests requests, SipDirectory directory, AccountCopies copies, SipConfig config,
-            SipCredentialSeal.Config sealConfig, SipPhones phones) {
+            DigestAuthenticator authenticator, SipPhones phones) {
         this.phones = phones;
         this.edge = edge;
         this.requests = requests;
         this.directory = directory;
         this.copies = copies;
-        this.config = config;
         this.settings = config.registrar();
-        this.nonces = new DigestNonces(Base64.getDecoder().decode(sealConfig.credentialKey()), settings.nonceTtl(),
-                Clock.systemUTC());
+        this.authenticator = authenticator;
     }
 
     void onRegister(Request request, ServerTransaction transaction) {
         String source = ((SIPRequest) request).getRemoteAddress().getHostAddress();
-        directory.failures(source).chain(failures -> {
-            if (failures >= settings.maxFailures()) {
-                return reply(transaction, Response.FORBIDDEN, "Too many failed attempts");
+        authenticator.authenticate(request, transaction).chain(credential -> {
+            if (credential == null) {
+                return Uni.createFrom().voidItem(); // challenged or refused already
             }
-            AuthorizationHeader auth = (AuthorizationHeader) request.getHeader(AuthorizationHeader.NAME);
-            if (auth == null) {
-                return challenge(transaction, source, false);
+            SipURI to = (SipURI) ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
+            if (!credential.username().equals(to.getUser())) {
+                return reply(transaction, Response.FORBIDDEN, "A device registers its own address only");
             }
-            return authenticate(request, transaction, auth, source);
+            return copies.facts(credential.accountId(), credential.accountId()).chain(facts -> facts.callerSuspended()
+                    ? reply(transaction, Response.FORBIDDEN, "Account suspended")
+                    : bind(request, transaction, credential, source));
         }).subscribe().with(ignored -> { }, e -> {
             Log.warnf("REGISTER failed: %s", e.toString());
             requests.respond(transaction, Response.SERVER_INTERNAL_ERROR, null);
-        });
-    }
-
-    private Uni<Void> authenticate(Request request, ServerTransaction transaction, AuthorizationHeader auth,
-            String source) {
-        String nonce = auth.getNonce();
-        String nc = auth.getParameter("nc");
-        String cnonce = auth.getCNonce();
-        String uri = auth.getParameter("uri");
-        String username = auth.getUsername();
-        boolean md5 = auth.getAlgorithm() == null || "MD5".equalsIgnoreCase(auth.getAlgorithm());
-        if (!"Digest".equalsIgnoreCase(auth.getScheme()) || !md5 || !"auth".equals(auth.getQop()) || nc == null
-                || cnonce == null || uri == null || username == null || !config.domain().equals(auth.getRealm())) {
-            return fail(transaction, source);
-        }
-        if (!nonces.valid(nonce, source)) {
-            return challenge(transaction, source, true);
-        }
-        return directory.useNonce(nonce, settings.nonceTtl()).chain(fresh -> {
-            if (!fresh) {
-                return challenge(transaction, source, true); // a replayed nonce: the client must take a new one
-            }
-            return directory.credential(username).chain(credential -> {
-                if (credential == null) {
-                    return fail(transaction, source);
-                }
-                String expected = DigestNonces.response(credential.ha1(), nonce, nc, cnonce, request.getMethod(), uri);
-                if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                        String.valueOf(auth.getResponse()).getBytes(StandardCharsets.US_ASCII))) {
-                    return fail(transaction, source);
-                }
-                SipURI to = (SipURI) ((ToHeader) request.getHeader(ToHeader.NAME)).getAddress().getURI();
-                if (!username.equals(to.getUser())) {
-                    return reply(transaction, Response.FORBIDDEN, "A device registers its own address only");
-                }
-                return copies.facts(credential.accountId(), credential.accountId()).chain(facts -> facts.callerSuspended()
-                        ? reply(transaction, Response.FORBIDDEN, "Account suspended")
-                        : bind(request, transaction, credential, source));
-            });
         });
     }
 
@@ -169,31 +122,6 @@ public class Registrar {
             throw new IllegalStateException(e);
         }
         return response;
-    }
-
-    private Uni<Void> fail(ServerTransaction transaction, String source) {
-        return directory.countFailure(source, settings.failureWindow()).chain(count -> count >= settings.maxFailures()
-                ? reply(transaction, Response.FORBIDDEN, "Too many failed attempts")
-                : challenge(transaction, source, false));
-    }
-
-    private Uni<Void> challenge(ServerTransaction transaction, String source, boolean stale) {
-        Response response = requests.response(Response.UNAUTHORIZED, transaction.getRequest(), null);
-        try {
-            WWWAuthenticateHeader header = edge.headers().createWWWAuthenticateHeader("Digest");
-            header.setRealm(config.domain());
-            header.setNonce(nonces.issue(source));
-            header.setAlgorithm("MD5");
-            header.setQop("auth");
-            if (stale) {
-                header.setParameter("stale", "true");
-            }
-            response.addHeader(header);
-        } catch (ParseException e) {
-            throw new IllegalStateException(e);
-        }
-        requests.respond(transaction, response);
-        return Uni.createFrom().voidItem();
     }
 
     private Uni<Void> reply(ServerTransaction transaction, int status, String reason) {

@@ -62,6 +62,7 @@ public class SipPhones {
     private final DeviceRegistry registry;
     private final CallService calls;
     private final MediaRelay relay;
+    private final PhoneCalls placed;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Map<UUID, Link> links = new ConcurrentHashMap<>();
@@ -69,12 +70,13 @@ public class SipPhones {
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
 
     public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
-            MediaRelay relay, ObjectMapper mapper, Vertx vertx) {
+            MediaRelay relay, PhoneCalls placed, ObjectMapper mapper, Vertx vertx) {
         this.edge = edge;
         this.directory = directory;
         this.registry = registry;
         this.calls = calls;
         this.relay = relay;
+        this.placed = placed;
         this.mapper = mapper;
         this.vertx = vertx;
     }
@@ -320,6 +322,9 @@ public class SipPhones {
         private void handle(JsonNode message) throws Exception {
             String type = message.path("type").asText();
             UUID callId = UUID.fromString(message.path("callId").asText());
+            if (placed.onDeviceMessage(credential.deviceId(), callId, message)) {
+                return; // a call this phone placed: the caller side handles it
+            }
             switch (type) {
                 case "call.offer" -> {
                     JsonNode call = message.path("call");

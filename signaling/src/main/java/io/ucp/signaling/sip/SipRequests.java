@@ -24,7 +24,8 @@ import javax.sip.message.Response;
 @ApplicationScoped
 public class SipRequests {
 
-    static final List<String> ALLOWED = List.of(Request.OPTIONS, Request.REGISTER, Request.BYE, Request.ACK);
+    static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
+            Request.OPTIONS, Request.REGISTER);
     private static final Set<String> KNOWN = Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL,
             Request.OPTIONS, Request.REGISTER, Request.INFO, Request.REFER, Request.PRACK, Request.UPDATE,
             Request.SUBSCRIBE, Request.NOTIFY, Request.MESSAGE, Request.PUBLISH);
@@ -33,14 +34,16 @@ public class SipRequests {
     private final SipConfig config;
     private final jakarta.enterprise.inject.Instance<Registrar> registrar;
     private final jakarta.enterprise.inject.Instance<SipPhones> phones;
+    private final jakarta.enterprise.inject.Instance<PhoneCalls> placed;
     private final SecureRandom random = new SecureRandom();
 
     public SipRequests(SipEdge edge, SipConfig config, jakarta.enterprise.inject.Instance<Registrar> registrar,
-            jakarta.enterprise.inject.Instance<SipPhones> phones) {
+            jakarta.enterprise.inject.Instance<SipPhones> phones, jakarta.enterprise.inject.Instance<PhoneCalls> placed) {
         this.edge = edge;
         this.config = config;
         this.registrar = registrar;
         this.phones = phones;
+        this.placed = placed;
     }
 
     void onRequest(Request request, ServerTransaction transaction) {
@@ -83,8 +86,21 @@ public class SipRequests {
         String method = request.getMethod();
         switch (method) {
             case Request.REGISTER -> registrar.get().onRegister(request, transaction);
+            case Request.INVITE -> {
+                if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
+                    placed.get().onInvite(request, transaction);
+                } else {
+                    // A re-INVITE (hold, session refresh) inside a dialog: not taken yet; the call goes on as it was.
+                    respond(transaction, Response.NOT_ACCEPTABLE_HERE, "Re-INVITE not supported");
+                }
+            }
+            case Request.CANCEL -> {
+                if (!placed.get().onCancel(request, transaction)) {
+                    respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                }
+            }
             case Request.BYE -> {
-                if (!phones.get().onBye(request, transaction, this)) {
+                if (!phones.get().onBye(request, transaction, this) && !placed.get().onBye(request, transaction)) {
                     respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 }
             }

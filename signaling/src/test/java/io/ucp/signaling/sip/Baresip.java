@@ -7,7 +7,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * A headless baresip (Debian) as a SIP phone: config generated into a temp dir (voice-facts.md), registering with
- * the given credentials at signaling's SIP edge, auto-answering, a 440 Hz sine as its microphone.
+ * the given credentials at signaling's SIP edge, auto-answering, a sine (440 Hz unless told) as its microphone.
  */
 final class Baresip implements AutoCloseable {
 
@@ -23,12 +23,18 @@ final class Baresip implements AutoCloseable {
 
     static Baresip start(String username, String password, int sipPort, int ctrlPort, String rtpPorts)
             throws IOException {
+        return start(username, password, sipPort, ctrlPort, rtpPorts, 440);
+    }
+
+    /** As above, with {@code toneHz} as the microphone's sine (two phones with two tones tell their audio apart). */
+    static Baresip start(String username, String password, int sipPort, int ctrlPort, String rtpPorts, int toneHz)
+            throws IOException {
         Path dir = Files.createTempDirectory("baresip");
         Files.createDirectories(dir.resolve("rec"));
         int edge = ConfigProvider.getConfig().getValue("ucp.signaling.sip.port", Integer.class);
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "poll_method epoll", "sip_listen 127.0.0.1:" + sipPort, "call_local_timeout 30",
-                "audio_player alsa,null", "audio_alert alsa,null", "audio_source ausine,440", "ausrc_srate 48000",
+                "audio_player alsa,null", "audio_alert alsa,null", "audio_source ausine," + toneHz, "ausrc_srate 48000",
                 "ausrc_channels 2", "auplay_srate 48000", "auplay_channels 2", "rtp_ports " + rtpPorts,
                 "rtcp_mux no", "dns_server 127.0.0.1:53", "net_interface 127.0.0.1",
                 "module_path /usr/lib/baresip/modules", "module g711.so", "module ausine.so", "module alsa.so",

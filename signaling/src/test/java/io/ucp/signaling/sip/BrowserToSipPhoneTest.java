@@ -16,20 +16,13 @@ import io.ucp.signaling.device.DeviceRegistry;
 import io.ucp.signaling.device.HeadlessChromium;
 import io.ucp.signaling.device.IdentityDevices;
 import io.ucp.signaling.media.MediaRelay;
-import io.ucp.signaling.media.MediaRelayException;
-import io.ucp.signaling.media.MediaStats;
 import io.ucp.signaling.platform.TestTokens;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.io.InputStream;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +65,7 @@ class BrowserToSipPhoneTest {
                     || call.phone.log().contains("terminated"));
             call.assertEndedAndReleased();
             // What the phone received is the browser's microphone (Chromium's fake device: a beep), not silence.
-            assertThat(rms(received(call.phone))).as("RMS amplitude of what baresip received").isGreaterThan(0.01);
+            assertThat(CallAudio.rms(CallAudio.received(call.phone))).as("RMS amplitude of what baresip received").isGreaterThan(0.01);
         }
     }
 
@@ -111,7 +104,7 @@ class BrowserToSipPhoneTest {
             call.chromium = HeadlessChromium.start(base.getPort(), rtpFirst, rtpLast);
             String origin = "http://127.0.0.1:" + base.getPort();
             call.bobPage = call.chromium.open(origin + "/v1/");
-            assertThat(call.bobPage.evaluate(resource("webrtc/phone.js"))).isEqualTo("loaded");
+            assertThat(call.bobPage.evaluate(CallAudio.resource("webrtc/phone.js"))).isEqualTo("loaded");
             assertThat(call.bobPage.evaluate("ucpPhone.connect('" + origin.replaceFirst("^http", "ws")
                     + "/v1/devices/channel?deviceId=" + bobDevice + "&access_token=" + call.bobToken + "')"))
                     .isEqualTo("ready");
@@ -130,16 +123,7 @@ class BrowserToSipPhoneTest {
             given().auth().oauth2(call.bobToken).get("/v1/calls/" + call.id).then().statusCode(200)
                     .body("state", org.hamcrest.Matchers.equalTo("active"));
             // Both sides' packets pass through rtpengine (the browser's SRTP and the phone's RTP).
-            java.util.concurrent.atomic.AtomicReference<MediaStats> seen = new java.util.concurrent.atomic.AtomicReference<>();
-            try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> {
-                    MediaStats stats = relay.query(call.id).await().atMost(Duration.ofSeconds(5));
-                    seen.set(stats);
-                    return stats.sides().size() == 2 && stats.sides().stream().allMatch(s -> s.rtpPackets() > 20);
-                });
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("both sides should send through rtpengine: " + seen.get(), e);
-            }
+            CallAudio.awaitMediaBothWays(relay, call.id);
             return call;
         } catch (Exception | AssertionError e) {
             call.close();
@@ -159,8 +143,7 @@ class BrowserToSipPhoneTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth().oauth2(bobToken)
                     .get("/v1/calls/" + id).then().extract().path("state")));
             assertEvents(pool, UUID.fromString(id), "call.created", "call.ringing", "call.answered", "call.ended");
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.query(id).map(s -> false)
-                    .onFailure(MediaRelayException.class).recoverWithItem(true).await().atMost(Duration.ofSeconds(5)));
+            CallAudio.awaitReleased(relay, id);
         }
 
         @Override
@@ -175,34 +158,4 @@ class BrowserToSipPhoneTest {
         }
     }
 
-    private static Path received(Baresip phone) throws Exception {
-        // sndfile writes dump-<date>-dec.wav (received) per call; closing the call finishes the file.
-        await().atMost(Duration.ofSeconds(10)).until(() -> decoded(phone) != null);
-        return decoded(phone);
-    }
-
-    private static Path decoded(Baresip phone) throws Exception {
-        try (Stream<Path> files = Files.list(phone.dir.resolve("rec"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-dec.wav")).findFirst().orElse(null);
-        }
-    }
-
-    /** sox's RMS amplitude of a WAV (0 = silence, 1 = full scale). */
-    static double rms(Path wav) throws Exception {
-        Process sox = new ProcessBuilder("sox", wav.toString(), "-n", "stat").redirectErrorStream(true).start();
-        String out = new String(sox.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        sox.waitFor();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("RMS     amplitude:")) {
-                return Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        throw new AssertionError("sox gave no RMS amplitude: " + out);
-    }
-
-    private static String resource(String name) throws Exception {
-        try (InputStream in = BrowserToSipPhoneTest.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 }

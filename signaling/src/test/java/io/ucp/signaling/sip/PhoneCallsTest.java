@@ -1,0 +1,160 @@
+package io.ucp.signaling.sip;
+
+import static io.restassured.RestAssured.given;
+import static io.ucp.signaling.call.CallTestSupport.assertEvents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.ucp.signaling.call.CallTestSupport;
+import io.ucp.signaling.device.DeviceCopies;
+import io.ucp.signaling.device.DeviceRegistry;
+import io.ucp.signaling.device.HeadlessChromium;
+import io.ucp.signaling.device.IdentityDevices;
+import io.ucp.signaling.media.MediaRelay;
+import io.ucp.signaling.platform.TestTokens;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Calls placed by SIP phones (the B2BUA's caller side), with real baresip phones and a real browser: a phone dials
+ * a user by the dial plan, the call is the same call a REST originate makes (same events), media flows through
+ * rtpengine both ways, and either end's hang-up ends it.
+ */
+@QuarkusTest
+class PhoneCallsTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    SipDirectory directory;
+    @Inject
+    DeviceRegistry registry;
+    @Inject
+    DeviceCopies copies;
+    @Inject
+    MediaRelay relay;
+    @Inject
+    Pool pool;
+    @ConfigProperty(name = "ucp.test.rtpengine.port-min", defaultValue = "31000")
+    int rtpFirst;
+    @ConfigProperty(name = "ucp.test.rtpengine.port-max", defaultValue = "31199")
+    int rtpLast;
+
+    @Test
+    void twoPhonesOfTwoUsersTalkThroughRtpengineAndTheCallersHangUpEndsBoth() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        SipFixtures.Phone bob = SipFixtures.provision(directory);
+        try (Baresip a = Baresip.start(alice.username(), alice.password(), 15083, 14453, "31440-31459", 440);
+                Baresip b = Baresip.start(bob.username(), bob.password(), 15085, 14455, "31460-31479", 880)) {
+            awaitRegistered(alice);
+            awaitRegistered(bob);
+            String reply = a.command("dial", "sip:" + bob.accountId() + "@ucp.local");
+            String callId;
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("Call established")
+                        && b.log().contains("Call established"));
+                callId = activeCallOf(alice.accountId());
+                CallAudio.awaitMediaBothWays(relay, callId);
+            } catch (Throwable e) {
+                throw new AssertionError("dial said " + reply + "\nA:\n" + a.log() + "\nB:\n" + b.log(), e);
+            }
+            JsonNode call = MAPPER.readTree(given().auth().oauth2(TestTokens.user(alice.accountId()))
+                    .get("/v1/calls/" + callId).then().statusCode(200).extract().asString());
+            assertThat(call.path("state").asText()).isEqualTo("active");
+            assertThat(call.path("callerDeviceId").asText()).isEqualTo(alice.deviceId().toString());
+            assertThat(call.path("calleeAccountId").asText()).isEqualTo(bob.accountId().toString());
+
+            a.command("hangup");
+            awaitEndedAndReleased(alice.accountId(), callId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.log().contains("session closed")
+                    || b.log().contains("terminated"));
+            // Each phone heard the other's tone (440 Hz from Alice, 880 Hz from Bob), not its own, not silence.
+            assertThat(CallAudio.frequency(CallAudio.received(b))).as("what Bob's phone received").isBetween(400.0, 480.0);
+            assertThat(CallAudio.frequency(CallAudio.received(a))).as("what Alice's phone received").isBetween(820.0, 940.0);
+        }
+    }
+
+    @Test
+    void aPhoneCallsABrowserWhichAnswersAndHangsUp() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        UUID bob = UUID.randomUUID();
+        UUID bobDevice = UUID.randomUUID();
+        IdentityDevices.registered(bob, bobDevice);
+        String bobToken = TestTokens.user(bob);
+        try (Baresip a = Baresip.start(alice.username(), alice.password(), 15087, 14457, "31480-31499");
+                HeadlessChromium chromium = HeadlessChromium.start(base.getPort(), rtpFirst, rtpLast)) {
+            awaitRegistered(alice);
+            await().atMost(Duration.ofSeconds(30)).until(() -> CallTestSupport.await(() -> copies.isRegisteredTo(
+                    bobDevice, bob)));
+            String origin = "http://127.0.0.1:" + base.getPort();
+            HeadlessChromium.Page page = chromium.open(origin + "/v1/");
+            assertThat(page.evaluate(CallAudio.resource("webrtc/phone.js"))).isEqualTo("loaded");
+            assertThat(page.evaluate("ucpPhone.connect('" + origin.replaceFirst("^http", "ws")
+                    + "/v1/devices/channel?deviceId=" + bobDevice + "&access_token=" + bobToken + "')"))
+                    .isEqualTo("ready");
+            String reply = a.command("dial", "sip:" + bob + "@ucp.local");
+            String callId;
+            try {
+                // The page auto-answers; it connects (ICE + DTLS with rtpengine) and hears the phone's sine.
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    JsonNode status = MAPPER.readTree(page.evaluate("ucpPhone.status()"));
+                    return "connected".equals(status.path("connection").asText())
+                            && status.path("audioBytesReceived").asLong() > 4000;
+                });
+                await().atMost(Duration.ofSeconds(10)).until(() -> a.log().contains("Call established"));
+                callId = activeCallOf(alice.accountId());
+                CallAudio.awaitMediaBothWays(relay, callId);
+            } catch (Throwable e) {
+                throw new AssertionError("dial said " + reply + "; page: " + page.evaluate("ucpPhone.log.join(' ')")
+                        + "\nbaresip:\n" + a.log(), e);
+            }
+            given().auth().oauth2(bobToken).header("Idempotency-Key", UUID.randomUUID().toString())
+                    .post("/v1/calls/" + callId + "/hangup").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.log().contains("session closed")
+                    || a.log().contains("terminated"));
+            awaitEndedAndReleased(alice.accountId(), callId);
+            assertThat(CallAudio.rms(CallAudio.received(a))).as("RMS of what the phone received from the browser")
+                    .isGreaterThan(0.01);
+            page.close();
+        }
+    }
+
+    private void awaitRegistered(SipFixtures.Phone phone) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> registry.devicesOf(phone.accountId())
+                .contains(phone.deviceId()));
+    }
+
+    private String activeCallOf(UUID account) {
+        AtomicReference<String> id = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            List<String> ids = given().auth().oauth2(TestTokens.user(account)).get("/v1/calls").then()
+                    .statusCode(200).extract().path("items.callId");
+            if (ids.size() == 1) {
+                id.set(ids.get(0));
+            }
+            return ids.size() == 1;
+        });
+        return id.get();
+    }
+
+    private void awaitEndedAndReleased(UUID account, String callId) throws Throwable {
+        await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth()
+                .oauth2(TestTokens.user(account)).get("/v1/calls/" + callId).then().extract().path("state")));
+        assertEvents(pool, UUID.fromString(callId), "call.created", "call.ringing", "call.answered", "call.ended");
+        CallAudio.awaitReleased(relay, callId);
+    }
+
+}
