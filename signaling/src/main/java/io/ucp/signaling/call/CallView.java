@@ -20,8 +20,9 @@ public record CallView(UUID callId, String direction, String state, String endCa
         List<LegView> legs, Transfer transfer, JsonNode recordings, long version, boolean waitingInQueue) {
 
     @RegisterForReflection
+    /** One leg; {@code number} is the outside party's number on a trunk leg (null on other legs). */
     public record LegView(UUID legId, UUID accountId, UUID deviceId, String role, String state, String endCause,
-            boolean muted, OffsetDateTime answeredAt, OffsetDateTime endedAt) {
+            boolean muted, OffsetDateTime answeredAt, OffsetDateTime endedAt, String number) {
     }
 
     static CallView of(Call call, JsonNode recordings) {
@@ -38,7 +39,7 @@ public record CallView(UUID callId, String direction, String state, String endCa
         UUID paying = "number".equals(call.calleeKind()) && call.calleeAccountId() != null ? call.calleeAccountId()
                 : "inbound".equals(call.direction()) ? null : call.callerAccountId();
         List<LegView> legs = call.legs().stream().map(l -> new LegView(l.id(), l.accountId(), l.deviceId(), l.role(),
-                l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt())).toList();
+                l.state(), l.endCause(), l.muted(), l.answeredAt(), l.endedAt(), l.number())).toList();
         return new CallView(call.id(), call.direction(), call.state(), call.endCause(), call.callerAccountId(),
                 call.callerDeviceId(), call.callerNumber(), call.calleeAccountId(), call.calleeNumber(),
                 call.calleeKind(), paying, call.queueId() != null ? call.queueId() : call.lastQueueId(),

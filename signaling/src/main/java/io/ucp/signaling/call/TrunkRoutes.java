@@ -17,25 +17,35 @@ import java.util.UUID;
 
 /**
  * The outbound route table (configuration: {@code ucp.signaling.outbound-routes."<prefix>"=<trunk device ids in
- * fallback order>}): the longest prefix of the dialled number wins, its trunks are tried in order, then the trunks
- * of shorter matching prefixes. The first one connected to the device channel rings.
+ * fallback order>}, then each SIP trunk's {@code prefixes}): the longest prefix of the dialled number wins, its
+ * trunks are tried in order, then the trunks of shorter matching prefixes. The first one connected rings (a
+ * WebSocket trunk on the device channel, or a SIP trunk, which is always connected).
  */
 @ApplicationScoped
 public class TrunkRoutes {
 
     private final SignalingConfig config;
     private final DeviceRegistry devices;
+    /** Prefix → trunk device ids in fallback order. */
+    private final Map<String, List<UUID>> routes;
 
-    public TrunkRoutes(SignalingConfig config, DeviceRegistry devices) {
+    public TrunkRoutes(SignalingConfig config, jakarta.enterprise.inject.Instance<TrunkPrefixes> contributed,
+            DeviceRegistry devices) {
         this.config = config;
         this.devices = devices;
+        Map<String, List<UUID>> table = new LinkedHashMap<>();
+        config.outboundRoutes().forEach((prefix, trunks) -> table.put(prefix, new ArrayList<>(trunks)));
+        contributed.forEach(source -> source.prefixes().forEach((prefix, trunks) ->
+                table.computeIfAbsent(prefix, p -> new ArrayList<>()).addAll(trunks)));
+        table.replaceAll((prefix, trunks) -> List.copyOf(new LinkedHashSet<>(trunks)));
+        this.routes = Map.copyOf(table);
     }
 
     public RoutingEngine.Outcome route(String number, OffsetDateTime now) {
-        List<String> prefixes = config.outboundRoutes().keySet().stream().filter(number::startsWith)
+        List<String> prefixes = routes.keySet().stream().filter(number::startsWith)
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
         Set<UUID> candidates = new LinkedHashSet<>();
-        prefixes.forEach(p -> candidates.addAll(config.outboundRoutes().get(p)));
+        prefixes.forEach(p -> candidates.addAll(routes.get(p)));
         String longest = prefixes.isEmpty() ? null : prefixes.get(0);
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("number", number);

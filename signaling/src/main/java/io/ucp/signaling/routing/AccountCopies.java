@@ -119,6 +119,14 @@ public class AccountCopies {
         });
     }
 
+    /** The account's profile phone (E.164), or null: what a call from it presents to the outside as its number. */
+    public Uni<String> numberOf(UUID account) {
+        return values.get(key("phone", account)).map(stored -> {
+            JsonNode value = read(stored).path("value");
+            return value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+        });
+    }
+
     /** Points the account's phone number at it, and its previous number at nobody. */
     public Uni<Void> setPhone(UUID account, long sequence, String e164) {
         String phoneKey = key("phone", account);

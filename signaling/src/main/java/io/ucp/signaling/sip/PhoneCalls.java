@@ -2,6 +2,7 @@ package io.ucp.signaling.sip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gov.nist.javax.sip.message.SIPRequest;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.ucp.signaling.call.Actor;
@@ -61,13 +62,14 @@ public class PhoneCalls {
     private final SipDirectory directory;
     private final DeviceRegistry registry;
     private final ObjectMapper mapper;
+    private final SipTrunks trunks;
     /** Placed calls by the INVITE's SIP Call-ID (also holds INVITEs still being placed). */
     private final Map<String, Placed> bySipCallId = new ConcurrentHashMap<>();
     /** Placed calls by call id, for the phone link's messages. */
     private final Map<UUID, Placed> byCallId = new ConcurrentHashMap<>();
 
     public PhoneCalls(SipEdge edge, SipRequests requests, DigestAuthenticator authenticator, CallService calls,
-            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper) {
+            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper, SipTrunks trunks) {
         this.edge = edge;
         this.requests = requests;
         this.authenticator = authenticator;
@@ -76,6 +78,7 @@ public class PhoneCalls {
         this.directory = directory;
         this.registry = registry;
         this.mapper = mapper;
+        this.trunks = trunks;
     }
 
     /** A new INVITE (no To-tag) at our domain. */
@@ -87,6 +90,12 @@ public class PhoneCalls {
             return;
         }
         requests.respond(transaction, requests.response(Response.TRYING, request, null));
+        SIPRequest sip = (SIPRequest) request;
+        SipConfig.Trunk trunk = trunks.from(sip.getRemoteAddress().getHostAddress(), sip.getRemotePort());
+        if (trunk != null) {
+            fromTrunk(request, transaction, trunk, sipCallId);
+            return;
+        }
         authenticator.authenticate(request, transaction).subscribe().with(credential -> {
             if (credential != null) {
                 place(request, transaction, credential, sipCallId);
@@ -97,6 +106,7 @@ public class PhoneCalls {
         });
     }
 
+    /** A registered phone's call: to a user, a number or a queue by the dial plan. */
     private void place(Request request, ServerTransaction transaction, SipDirectory.Credential credential,
             String sipCallId) {
         SipURI from = (SipURI) ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI();
@@ -110,6 +120,37 @@ public class PhoneCalls {
             requests.respond(transaction, Response.NOT_FOUND, "No user, number or queue by that name");
             return;
         }
+        UUID device = credential.deviceId();
+        start(request, transaction, device, credential.accountId(), sipCallId, dialled, (actor, idem) ->
+                target.accountId() != null ? calls.originate(actor, device, target.accountId(), idem)
+                        : target.number() != null ? calls.originateToNumber(actor, device, target.number(), idem)
+                        : calls.originateToQueue(actor, device, target.queueId(), idem));
+    }
+
+    /** A carrier's call to one of our numbers: it enters the routing of the number's owner, as POST /calls/inbound. */
+    private void fromTrunk(Request request, ServerTransaction transaction, SipConfig.Trunk trunk, String sipCallId) {
+        DialPlan.Target to = DialPlan.parse(((SipURI) request.getRequestURI()).getUser());
+        if (to == null || to.number() == null) {
+            requests.respond(transaction, Response.NOT_FOUND, "Not a number of ours");
+            return;
+        }
+        String fromUser = ((SipURI) ((FromHeader) request.getHeader(FromHeader.NAME)).getAddress().getURI()).getUser();
+        DialPlan.Target caller = DialPlan.parse(fromUser);
+        // The outside number as the carrier gives it (E.164, or a national/withheld form kept as digits).
+        String fromNumber = caller != null && caller.number() != null ? caller.number()
+                : fromUser != null && fromUser.matches("\\+?[0-9]{2,20}") ? fromUser : null;
+        start(request, transaction, trunk.deviceId(), trunk.accountId(), sipCallId, to.number(), (actor, idem) ->
+                calls.inbound(actor, trunk.deviceId(), fromNumber, to.number(), idem));
+    }
+
+    /** How a call is created for an INVITE: one of CallService's originates, as that device. */
+    @FunctionalInterface
+    private interface Origination {
+        Uni<CallView> create(Actor actor, Idempotency idem);
+    }
+
+    private void start(Request request, ServerTransaction transaction, UUID device, UUID account, String sipCallId,
+            String dialled, Origination origination) {
         ContentTypeHeader type = (ContentTypeHeader) request.getHeader(ContentTypeHeader.NAME);
         byte[] body = request.getRawContent();
         if (body == null || type == null || !"application".equalsIgnoreCase(type.getContentType())
@@ -118,22 +159,18 @@ public class PhoneCalls {
             requests.respond(transaction, Response.NOT_ACCEPTABLE_HERE, "An SDP offer is required in the INVITE");
             return;
         }
-        Placed placed = new Placed(request, transaction, credential, sipCallId, new String(body, StandardCharsets.UTF_8),
-                requests.tag());
+        Placed placed = new Placed(request, transaction, device, account, sipCallId,
+                new String(body, StandardCharsets.UTF_8), requests.tag());
         if (bySipCallId.putIfAbsent(sipCallId, placed) != null) {
             requests.respond(transaction, Response.LOOP_DETECTED, "Merged request");
             return;
         }
         String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
-        Idempotency idem = Idempotency.of("sip:" + sha256(sipCallId + "\u0000" + fromTag), "sip-invite",
-                credential.deviceId(), dialled);
+        Idempotency idem = Idempotency.of("sip:" + sha256(sipCallId + "\u0000" + fromTag), "sip-invite", device,
+                dialled);
         Actor actor = placed.actor();
-        UUID device = credential.deviceId();
-        Uni<CallView> call = target.accountId() != null ? calls.originate(actor, device, target.accountId(), idem)
-                : target.number() != null ? calls.originateToNumber(actor, device, target.number(), idem)
-                : calls.originateToQueue(actor, device, target.queueId(), idem);
         edge.send("dialog", () -> placed.dialog = edge.provider().getNewDialog(transaction));
-        call.subscribe().with(view -> {
+        origination.create(actor, idem).subscribe().with(view -> {
             placed.callId = view.callId();
             byCallId.put(view.callId(), placed);
             changed(placed, view);
@@ -157,7 +194,7 @@ public class PhoneCalls {
      */
     boolean onDeviceMessage(UUID deviceId, UUID callId, JsonNode message) {
         Placed placed = byCallId.get(callId);
-        if (placed == null || !placed.credential.deviceId().equals(deviceId)) {
+        if (placed == null || !placed.deviceId.equals(deviceId)) {
             return false;
         }
         switch (message.path("type").asText()) {
@@ -233,7 +270,7 @@ public class PhoneCalls {
             placed.ringSent = true;
             requests.respond(placed.transaction, respondTo(placed, Response.RINGING, null));
         }
-        UUID device = placed.credential.deviceId();
+        UUID device = placed.deviceId;
         for (CallView.LegView leg : view.legs()) {
             if (leg.deviceId() != null && !leg.deviceId().equals(device) && !CallStates.ENDED.equals(leg.state())
                     && placed.offered.add(leg.legId())) {
@@ -268,7 +305,7 @@ public class PhoneCalls {
             out.put("type", "sdp");
             out.put("callId", placed.callId);
             out.put("legId", leg.legId());
-            out.put("fromDeviceId", placed.credential.deviceId());
+            out.put("fromDeviceId", placed.deviceId);
             out.put("description", Map.of("type", "offer", "sdp", sdp));
             registry.send(leg.deviceId(), out);
         }, e -> Log.warnf("Offer of call %s not sent to device %s (no media for it): %s", placed.callId,
@@ -388,7 +425,8 @@ public class PhoneCalls {
     private static final class Placed {
         final Request request;
         final ServerTransaction transaction;
-        final SipDirectory.Credential credential;
+        final UUID deviceId;
+        final UUID accountId;
         final String sipCallId;
         final String sdp;
         final String toTag;
@@ -408,23 +446,24 @@ public class PhoneCalls {
         volatile boolean done;
         private boolean finalSent;
 
-        Placed(Request request, ServerTransaction transaction, SipDirectory.Credential credential, String sipCallId,
+        Placed(Request request, ServerTransaction transaction, UUID deviceId, UUID accountId, String sipCallId,
                 String sdp, String toTag) {
             this.request = request;
             this.transaction = transaction;
-            this.credential = credential;
+            this.deviceId = deviceId;
+            this.accountId = accountId;
             this.sipCallId = sipCallId;
             this.sdp = sdp;
             this.toTag = toTag;
         }
 
         Actor actor() {
-            return new Actor(credential.accountId(), false);
+            return new Actor(accountId, false);
         }
 
         /** rtpengine's tag for the phone's side: as a callee phone's link names the caller's side. */
         String mediaTag() {
-            return "device-" + credential.deviceId();
+            return "device-" + deviceId;
         }
 
         /** True once: the INVITE gets one final response. */

@@ -3,6 +3,10 @@ package io.ucp.signaling.sip;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /** The SIP edge: listeners, limits and the registrar. */
 @ConfigMapping(prefix = "ucp.signaling.sip")
@@ -40,6 +44,39 @@ public interface SipConfig {
     int stackThreads();
 
     Registrar registrar();
+
+    /** SIP trunks towards carriers or PBXs, by name ({@code ucp.signaling.sip.trunks."<name>".*}). */
+    Map<String, Trunk> trunks();
+
+    /**
+     * A SIP trunk: where calls to its number prefixes leave ({@code host:port}, transport) and which source
+     * addresses' INVITEs are its inbound calls. It is a trunk device of the call model: {@code device-id} is what
+     * CDRs and the outbound route table name, {@code account-id} the gateway account it belongs to.
+     */
+    interface Trunk {
+
+        UUID deviceId();
+
+        UUID accountId();
+
+        String host();
+
+        @WithDefault("5060")
+        int port();
+
+        /** {@code udp} or {@code tcp}. */
+        @WithDefault("udp")
+        String transport();
+
+        /**
+         * Sources ({@code ip} or {@code ip:port}) whose INVITEs are inbound calls from this trunk (no digest:
+         * carriers authenticate by address). Default: {@code host:port}.
+         */
+        Optional<List<String>> allowedSources();
+
+        /** E.164 prefixes whose outbound calls leave through this trunk (after the configured outbound routes). */
+        Optional<List<String>> prefixes();
+    }
 
     interface Registrar {
 

@@ -13,6 +13,7 @@ import io.ucp.signaling.media.MediaLeg;
 import io.ucp.signaling.media.MediaRelay;
 import io.ucp.signaling.media.MediaRelayException;
 import io.ucp.signaling.media.Profile;
+import io.ucp.signaling.routing.AccountCopies;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,20 +64,24 @@ public class SipPhones {
     private final CallService calls;
     private final MediaRelay relay;
     private final PhoneCalls placed;
+    private final AccountCopies accounts;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Map<UUID, Link> links = new ConcurrentHashMap<>();
+    /** SIP trunks held by this instance, by trunk device id. */
+    private final Map<UUID, Link> trunks = new ConcurrentHashMap<>();
     /** Our INVITE dialogs by SIP Call-ID. */
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
 
     public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
-            MediaRelay relay, PhoneCalls placed, ObjectMapper mapper, Vertx vertx) {
+            MediaRelay relay, PhoneCalls placed, AccountCopies accounts, ObjectMapper mapper, Vertx vertx) {
         this.edge = edge;
         this.directory = directory;
         this.registry = registry;
         this.calls = calls;
         this.relay = relay;
         this.placed = placed;
+        this.accounts = accounts;
         this.mapper = mapper;
         this.vertx = vertx;
     }
@@ -97,17 +102,35 @@ public class SipPhones {
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweep() {
+        holdTrunks();
         Uni<Void> all = Uni.createFrom().voidItem();
         for (Link link : new ArrayList<>(links.values())) {
-            all = all.chain(() -> directory.contacts(link.credential.deviceId()).invoke(contacts -> {
+            all = all.chain(() -> directory.contacts(link.deviceId).invoke(contacts -> {
                 if (contacts.isEmpty()) {
-                    drop(link.credential.deviceId());
+                    drop(link.deviceId);
                 } else {
                     link.contact = newest(contacts);
                 }
             }).onFailure().recoverWithNull().replaceWithVoid());
         }
         return all;
+    }
+
+    /**
+     * Every configured SIP trunk is a connected trunk device on some instance: the first to find one held nowhere
+     * takes it (at start, and after the instance holding it is gone). Any instance rings it through the directory.
+     */
+    private void holdTrunks() {
+        if (!edge.running()) {
+            return;
+        }
+        edge.config().trunks().values().forEach(trunk -> {
+            if (registry.trunkOwner(trunk.deviceId()) == null && !trunks.containsKey(trunk.deviceId())) {
+                Link link = new Link(trunk.deviceId(), trunk.accountId(), null, trunk);
+                trunks.put(trunk.deviceId(), link);
+                registry.connected(trunk.accountId(), trunk.deviceId(), true, link);
+            }
+        });
     }
 
     private static SipDirectory.Contact newest(List<SipDirectory.Contact> contacts) {
@@ -132,8 +155,8 @@ public class SipPhones {
         if (status < 200) {
             return true;
         }
-        Actor actor = new Actor(leg.link.credential.accountId(), false);
-        UUID device = leg.link.credential.deviceId();
+        Actor actor = new Actor(leg.link.accountId, false);
+        UUID device = leg.link.deviceId;
         if (status < 300) {
             Dialog dialog = event.getDialog();
             long cseq = ((CSeqHeader) response.getHeader(CSeqHeader.NAME)).getSeqNumber();
@@ -173,7 +196,7 @@ public class SipPhones {
         }
         leg.ended = true;
         legs.remove(leg.sipCallId);
-        calls.rejectOnDevice(new Actor(leg.link.credential.accountId(), false), leg.callId, leg.link.credential.deviceId())
+        calls.rejectOnDevice(new Actor(leg.link.accountId, false), leg.callId, leg.link.deviceId)
                 .subscribe().with(ok -> { }, e -> { });
         return true;
     }
@@ -186,7 +209,7 @@ public class SipPhones {
         }
         requests.respond(transaction, requests.response(Response.OK, request, null));
         leg.ended = true;
-        calls.hangup(new Actor(leg.link.credential.accountId(), false), leg.callId, null)
+        calls.hangup(new Actor(leg.link.accountId, false), leg.callId, null)
                 .subscribe().with(ok -> { }, e -> Log.debugf("SIP BYE not taken: %s", e.getMessage()));
         return true;
     }
@@ -219,8 +242,8 @@ public class SipPhones {
     }
 
     private Uni<Void> relay(Leg leg, String type, String sdp) {
-        UUID account = leg.link.credential.accountId();
-        UUID device = leg.link.credential.deviceId();
+        UUID account = leg.link.accountId;
+        UUID device = leg.link.deviceId;
         return calls.relayTargets(leg.callId, account, device).invoke(targets -> targets.forEach(target -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("type", "sdp");
@@ -259,6 +282,10 @@ public class SipPhones {
         final UUID callId;
         final UUID legId;
         final String caller;
+        /** The caller's account (null on inbound calls), for the number a trunk presents. */
+        final UUID callerAccountId;
+        /** The number a trunk leg dials; null on a phone's leg. */
+        final String number;
         volatile String sipCallId;
         volatile ClientTransaction invite;
         volatile Dialog dialog;
@@ -268,17 +295,24 @@ public class SipPhones {
         volatile boolean answered;
         volatile boolean ended;
 
-        Leg(Link link, UUID callId, UUID legId, String caller) {
+        Leg(Link link, UUID callId, UUID legId, String caller, UUID callerAccountId, String number) {
             this.link = link;
             this.callId = callId;
             this.legId = legId;
+            this.callerAccountId = callerAccountId;
+            this.number = number;
             this.caller = caller;
         }
     }
 
-    /** A registered phone as the device directory sees it. */
+    /** A registered phone, or a SIP trunk, as the device directory sees it. */
     final class Link implements DeviceLink {
-        final SipDirectory.Credential credential;
+        final UUID deviceId;
+        final UUID accountId;
+        /** The phone's SIP username (its address of record); null for a trunk. */
+        final String username;
+        /** The trunk this link calls out through; null for a phone. */
+        final SipConfig.Trunk trunk;
         final String id = "sip-" + UUID.randomUUID();
         final Map<UUID, Leg> ringing = new ConcurrentHashMap<>();
         final Context context = vertx.getOrCreateContext();
@@ -286,7 +320,14 @@ public class SipPhones {
         volatile boolean open = true;
 
         Link(SipDirectory.Credential credential) {
-            this.credential = credential;
+            this(credential.deviceId(), credential.accountId(), credential.username(), null);
+        }
+
+        Link(UUID deviceId, UUID accountId, String username, SipConfig.Trunk trunk) {
+            this.deviceId = deviceId;
+            this.accountId = accountId;
+            this.username = username;
+            this.trunk = trunk;
         }
 
         @Override
@@ -303,7 +344,8 @@ public class SipPhones {
         public Uni<Void> close() {
             // Replaced by a newer registration of the same device (elsewhere): that link rings it now.
             open = false;
-            links.remove(credential.deviceId(), this);
+            links.remove(deviceId, this);
+            trunks.remove(deviceId, this);
             return Uni.createFrom().voidItem();
         }
 
@@ -322,16 +364,28 @@ public class SipPhones {
         private void handle(JsonNode message) throws Exception {
             String type = message.path("type").asText();
             UUID callId = UUID.fromString(message.path("callId").asText());
-            if (placed.onDeviceMessage(credential.deviceId(), callId, message)) {
+            if (placed.onDeviceMessage(deviceId, callId, message)) {
                 return; // a call this phone placed: the caller side handles it
             }
             switch (type) {
                 case "call.offer" -> {
                     JsonNode call = message.path("call");
+                    String legId = message.path("legId").asText();
                     String caller = call.hasNonNull("callerNumber") ? call.path("callerNumber").asText()
                             : call.path("callerAccountId").asText("anonymous");
-                    ringing.putIfAbsent(callId, new Leg(this, callId, UUID.fromString(message.path("legId").asText()),
-                            caller));
+                    UUID callerAccount = call.hasNonNull("callerAccountId")
+                            ? UUID.fromString(call.path("callerAccountId").asText()) : null;
+                    String number = null;
+                    for (JsonNode l : call.path("legs")) {
+                        if (legId.equals(l.path("legId").asText()) && l.hasNonNull("number")) {
+                            number = l.path("number").asText();
+                        }
+                    }
+                    if (trunk != null && number == null) {
+                        number = call.path("calleeNumber").asText(null);
+                    }
+                    ringing.putIfAbsent(callId, new Leg(this, callId, UUID.fromString(legId), caller, callerAccount,
+                            number));
                 }
                 case "sdp" -> {
                     Leg leg = ringing.get(callId);
@@ -339,13 +393,15 @@ public class SipPhones {
                     if (leg != null && !leg.offered && !leg.ended && "offer".equals(description.path("type").asText())) {
                         leg.offered = true;
                         String callerTag = "device-" + message.path("fromDeviceId").asText("caller");
-                        toPhone(leg, callerTag, description.path("sdp").asText()).subscribe().with(sdp -> {
-                            try {
-                                invite(leg, sdp);
-                            } catch (Exception e) {
-                                failed(leg, e);
-                            }
-                        }, e -> failed(leg, e));
+                        toPhone(leg, callerTag, description.path("sdp").asText())
+                                .chain(sdp -> presented(leg).map(from -> Map.entry(sdp, from)))
+                                .subscribe().with(offer -> {
+                                    try {
+                                        invite(leg, offer.getKey(), offer.getValue());
+                                    } catch (Exception e) {
+                                        failed(leg, e);
+                                    }
+                                }, e -> failed(leg, e));
                     }
                 }
                 case "call.update" -> {
@@ -383,25 +439,51 @@ public class SipPhones {
 
         /** The INVITE could not be made (no media, a bad contact): the phone cannot take the call. */
         private void failed(Leg leg, Throwable e) {
-            Log.warnf("SIP phone %s not invited to call %s: %s", credential.deviceId(), leg.callId, e.getMessage());
+            Log.warnf("SIP phone %s not invited to call %s: %s", deviceId, leg.callId, e.getMessage());
             if (leg.ended) {
                 return;
             }
             leg.ended = true;
-            SipPhones.this.calls.rejectOnDevice(new Actor(credential.accountId(), false), leg.callId, credential.deviceId())
+            SipPhones.this.calls.rejectOnDevice(new Actor(accountId, false), leg.callId, deviceId)
                     .subscribe().with(ok -> { }, x -> { });
         }
 
-        private void invite(Leg leg, String sdp) throws Exception {
-            SipDirectory.Contact target = contact;
+        /**
+         * Who the INVITE's From names: for a phone the caller's number or account id; a trunk presents the caller's
+         * number to the outside (an inbound caller's, else the caller account's profile phone), else "anonymous".
+         */
+        private Uni<String> presented(Leg leg) {
+            if (trunk == null || !leg.caller.startsWith("+") && leg.callerAccountId == null) {
+                return Uni.createFrom().item(trunk == null ? leg.caller : "anonymous");
+            }
+            if (leg.caller.startsWith("+")) {
+                return Uni.createFrom().item(leg.caller);
+            }
+            return accounts.numberOf(leg.callerAccountId).map(number -> number == null ? "anonymous" : number);
+        }
+
+        private void invite(Leg leg, String sdp, String fromUser) throws Exception {
             var addresses = edge.addresses();
             var headers = edge.headers();
-            SipURI requestUri = (SipURI) addresses.createURI(target.uri());
+            String domain = edge.config().domain();
+            SipURI requestUri;
+            Address to;
+            if (trunk == null) {
+                requestUri = (SipURI) addresses.createURI(contact.uri());
+                to = addresses.createAddress(addresses.createSipURI(username, domain));
+            } else {
+                if (leg.number == null) {
+                    throw new IllegalStateException("a trunk leg without a number");
+                }
+                requestUri = addresses.createSipURI(leg.number, trunk.host());
+                requestUri.setPort(trunk.port());
+                requestUri.setTransportParam(trunk.transport());
+                SipURI toUri = addresses.createSipURI(leg.number, trunk.host());
+                to = addresses.createAddress(toUri);
+            }
             String transport = requestUri.getTransportParam() == null ? "udp" : requestUri.getTransportParam().toLowerCase();
             var point = edge.provider().getListeningPoint(transport);
-            String domain = edge.config().domain();
-            Address from = addresses.createAddress(addresses.createSipURI(leg.caller, domain));
-            Address to = addresses.createAddress(addresses.createSipURI(credential.username(), domain));
+            Address from = addresses.createAddress(addresses.createSipURI(fromUser, domain));
             CallIdHeader sipCallId = edge.provider().getNewCallId();
             List<ViaHeader> via = List.of(headers.createViaHeader(point.getIPAddress(), point.getPort(), transport, null));
             Request invite = edge.messages().createRequest(requestUri, Request.INVITE, sipCallId,

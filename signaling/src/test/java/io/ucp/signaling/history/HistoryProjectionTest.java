@@ -217,7 +217,7 @@ class HistoryProjectionTest {
         /** answered: seconds after T0 the leg answered, or -1 for never. */
         Snapshot leg(UUID account, String role, String cause, int answered) {
             legs.add(new LegView(UUID.randomUUID(), account, UUID.randomUUID(), role, cause == null ? "active" : "ended",
-                    cause, false, answered < 0 ? null : T0.plusSeconds(answered), cause == null ? null : endedAt));
+                    cause, false, answered < 0 ? null : T0.plusSeconds(answered), cause == null ? null : endedAt, null));
             return this;
         }
 

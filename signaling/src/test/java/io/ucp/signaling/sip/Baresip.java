@@ -29,6 +29,12 @@ final class Baresip implements AutoCloseable {
     /** As above, with {@code toneHz} as the microphone's sine (two phones with two tones tell their audio apart). */
     static Baresip start(String username, String password, int sipPort, int ctrlPort, String rtpPorts, int toneHz)
             throws IOException {
+        return start(username, password, sipPort, ctrlPort, rtpPorts, toneHz, "auto");
+    }
+
+    /** As above; {@code answermode} {@code manual} leaves an incoming call ringing (answer by ctrl_tcp "accept"). */
+    static Baresip start(String username, String password, int sipPort, int ctrlPort, String rtpPorts, int toneHz,
+            String answermode) throws IOException {
         Path dir = Files.createTempDirectory("baresip");
         Files.createDirectories(dir.resolve("rec"));
         int edge = ConfigProvider.getConfig().getValue("ucp.signaling.sip.port", Integer.class);
@@ -41,7 +47,7 @@ final class Baresip implements AutoCloseable {
                 "module sndfile.so", "module_tmp account.so", "module_app menu.so", "module_app ctrl_tcp.so",
                 "ctrl_tcp_listen 127.0.0.1:" + ctrlPort, "snd_path " + dir.resolve("rec"), ""));
         Files.writeString(dir.resolve("accounts"), "<sip:" + username + "@ucp.local;transport=udp>;auth_pass="
-                + password + ";outbound=\"sip:127.0.0.1:" + edge + ";transport=udp\";regint=600;answermode=auto;"
+                + password + ";outbound=\"sip:127.0.0.1:" + edge + ";transport=udp\";regint=600;answermode=" + answermode + ";"
                 + "audio_codecs=pcmu\n");
         Files.writeString(dir.resolve("contacts"), "");
         Process process = new ProcessBuilder("baresip", "-f", dir.toString(), "-t", "120")

@@ -37,7 +37,11 @@ final class SipFixtures {
 
     /** What identity does at registration of a SIP device (username, password once, HA1 sealed in the event). */
     static Phone provision(SipDirectory directory) {
-        UUID account = UUID.randomUUID();
+        return provision(directory, UUID.randomUUID());
+    }
+
+    /** A SIP device of {@code account} (which may have other devices too). */
+    static Phone provision(SipDirectory directory, UUID account) {
         UUID device = UUID.randomUUID();
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
@@ -74,6 +78,16 @@ final class SipFixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** identity's profile.updated: the account's phone number (routes inbound calls to it, presented outbound). */
+    static void phoneNumber(UUID account, String e164) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("accountId", account.toString());
+        data.put("displayName", "Test user");
+        data.put("phoneE164", e164);
+        data.put("timeZone", "UTC");
+        publish(account, "profile.updated", data);
     }
 
     static void publish(UUID key, String type, Map<String, Object> data) {
