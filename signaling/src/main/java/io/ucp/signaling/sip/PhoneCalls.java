@@ -63,13 +63,14 @@ public class PhoneCalls {
     private final DeviceRegistry registry;
     private final ObjectMapper mapper;
     private final SipTrunks trunks;
+    private final SipHold holds;
     /** Placed calls by the INVITE's SIP Call-ID (also holds INVITEs still being placed). */
     private final Map<String, Placed> bySipCallId = new ConcurrentHashMap<>();
     /** Placed calls by call id, for the phone link's messages. */
     private final Map<UUID, Placed> byCallId = new ConcurrentHashMap<>();
 
     public PhoneCalls(SipEdge edge, SipRequests requests, DigestAuthenticator authenticator, CallService calls,
-            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper, SipTrunks trunks) {
+            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper, SipTrunks trunks, SipHold holds) {
         this.edge = edge;
         this.requests = requests;
         this.authenticator = authenticator;
@@ -79,6 +80,7 @@ public class PhoneCalls {
         this.registry = registry;
         this.mapper = mapper;
         this.trunks = trunks;
+        this.holds = holds;
     }
 
     /** A new INVITE (no To-tag) at our domain. */
@@ -169,7 +171,7 @@ public class PhoneCalls {
         Idempotency idem = Idempotency.of("sip:" + sha256(sipCallId + "\u0000" + fromTag), "sip-invite", device,
                 dialled);
         Actor actor = placed.actor();
-        edge.send("dialog", () -> placed.dialog = edge.provider().getNewDialog(transaction));
+        edge.send("dialog", () -> placed.hold.dialog = edge.provider().getNewDialog(transaction));
         origination.create(actor, idem).subscribe().with(view -> {
             placed.callId = view.callId();
             byCallId.put(view.callId(), placed);
@@ -232,6 +234,33 @@ public class PhoneCalls {
         return true;
     }
 
+    /** A re-INVITE in the dialog of a call a phone placed (hold, resume); false when it is no dialog of ours. */
+    boolean onReinvite(Request request, ServerTransaction transaction) {
+        Placed placed = bySipCallId.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (placed == null || !placed.answered) {
+            return false;
+        }
+        holds.onReinvite(placed.hold, request, transaction, placed.actor(), placed.callId);
+        return true;
+    }
+
+    /** Responses in our dialogs with calling phones: a 2xx to our re-INVITE is ACKed; true when it was ours. */
+    boolean onResponse(javax.sip.ResponseEvent event) {
+        Response response = event.getResponse();
+        Placed placed = bySipCallId.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
+        if (placed == null) {
+            return false;
+        }
+        javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) response.getHeader(
+                javax.sip.header.CSeqHeader.NAME);
+        Dialog dialog = placed.hold.dialog;
+        if (Request.INVITE.equals(cseq.getMethod()) && response.getStatusCode() / 100 == 2 && dialog != null) {
+            long number = cseq.getSeqNumber();
+            edge.send("ACK", () -> dialog.sendAck(dialog.createAck(number)));
+        }
+        return true;
+    }
+
     /** The phone's BYE; false when it is no dialog of ours. */
     boolean onBye(Request request, ServerTransaction transaction) {
         Placed placed = bySipCallId.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
@@ -271,6 +300,11 @@ public class PhoneCalls {
             requests.respond(placed.transaction, respondTo(placed, Response.RINGING, null));
         }
         UUID device = placed.deviceId;
+        if (placed.answered) {
+            boolean ourLegHolds = view.legs().stream().anyMatch(l -> device.equals(l.deviceId())
+                    && CallStates.HELD.equals(l.state()));
+            holds.follow(placed.hold, view.state(), ourLegHolds);
+        }
         for (CallView.LegView leg : view.legs()) {
             if (leg.deviceId() != null && !leg.deviceId().equals(device) && !CallStates.ENDED.equals(leg.state())
                     && placed.offered.add(leg.legId())) {
@@ -338,6 +372,7 @@ public class PhoneCalls {
         } catch (java.text.ParseException e) {
             throw new IllegalStateException(e);
         }
+        placed.hold.localSdp = sdp;
         placed.answered = true;
         requests.respond(placed.transaction, ok);
     }
@@ -352,7 +387,7 @@ public class PhoneCalls {
             requests.respond(placed.transaction, respondTo(placed, finalFor(view.endCause()), view.endCause()));
         } else if (placed.answered && !placed.hungUp) {
             edge.send("BYE", () -> {
-                Dialog dialog = placed.dialog;
+                Dialog dialog = placed.hold.dialog;
                 ClientTransaction bye = edge.provider().getNewClientTransaction(dialog.createRequest(Request.BYE));
                 dialog.sendRequest(bye);
             });
@@ -398,13 +433,8 @@ public class PhoneCalls {
         try {
             ((ToHeader) response.getHeader(ToHeader.NAME)).setTag(placed.toTag);
             if (status < 300) {
-                String transport = ((ViaHeader) placed.request.getHeader(ViaHeader.NAME)).getTransport()
-                        .toLowerCase(java.util.Locale.ROOT);
-                var point = edge.provider().getListeningPoint(transport);
-                SipURI contact = edge.addresses().createSipURI("ucp", point.getIPAddress());
-                contact.setPort(point.getPort());
-                contact.setTransportParam(transport);
-                response.addHeader(edge.headers().createContactHeader(edge.addresses().createAddress(contact)));
+                response.addHeader(requests.contact(((ViaHeader) placed.request.getHeader(ViaHeader.NAME))
+                        .getTransport()));
             }
         } catch (java.text.ParseException e) {
             throw new IllegalStateException(e);
@@ -437,7 +467,8 @@ public class PhoneCalls {
         /** SDP answers for the phone, by the device that gave them. */
         final Map<UUID, String> answers = new ConcurrentHashMap<>();
         volatile UUID callId;
-        volatile Dialog dialog;
+        /** The phone's dialog and its hold state, once answered. */
+        final DialogHold hold = new DialogHold();
         volatile UUID answeredBy;
         volatile long version = -1;
         volatile boolean ringSent;

@@ -65,6 +65,7 @@ public class SipPhones {
     private final MediaRelay relay;
     private final PhoneCalls placed;
     private final AccountCopies accounts;
+    private final SipHold holds;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Map<UUID, Link> links = new ConcurrentHashMap<>();
@@ -74,7 +75,7 @@ public class SipPhones {
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
 
     public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
-            MediaRelay relay, PhoneCalls placed, AccountCopies accounts, ObjectMapper mapper, Vertx vertx) {
+            MediaRelay relay, PhoneCalls placed, AccountCopies accounts, SipHold holds, ObjectMapper mapper, Vertx vertx) {
         this.edge = edge;
         this.directory = directory;
         this.registry = registry;
@@ -82,6 +83,7 @@ public class SipPhones {
         this.relay = relay;
         this.placed = placed;
         this.accounts = accounts;
+        this.holds = holds;
         this.mapper = mapper;
         this.vertx = vertx;
     }
@@ -152,8 +154,8 @@ public class SipPhones {
             return leg != null;
         }
         int status = response.getStatusCode();
-        if (status < 200) {
-            return true;
+        if (status < 200 || status >= 300 && leg.answered) {
+            return true; // provisional, or a phone refusing our re-INVITE: the call goes on as it was
         }
         Actor actor = new Actor(leg.link.accountId, false);
         UUID device = leg.link.deviceId;
@@ -166,6 +168,7 @@ public class SipPhones {
             }
             leg.answered = true;
             leg.dialog = dialog;
+            leg.hold.dialog = dialog;
             String sdp = response.getRawContent() == null ? null : new String(response.getRawContent());
             String phoneTag = ((ToHeader) response.getHeader(ToHeader.NAME)).getTag();
             calls.answer(actor, leg.callId, device, null)
@@ -198,6 +201,16 @@ public class SipPhones {
         legs.remove(leg.sipCallId);
         calls.rejectOnDevice(new Actor(leg.link.accountId, false), leg.callId, leg.link.deviceId)
                 .subscribe().with(ok -> { }, e -> { });
+        return true;
+    }
+
+    /** A re-INVITE from a phone in an answered dialog of ours (hold, resume); false when it is no dialog of ours. */
+    boolean onReinvite(Request request, ServerTransaction transaction) {
+        Leg leg = legs.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (leg == null || !leg.answered || leg.ended) {
+            return false;
+        }
+        holds.onReinvite(leg.hold, request, transaction, new Actor(leg.link.accountId, false), leg.callId);
         return true;
     }
 
@@ -289,6 +302,8 @@ public class SipPhones {
         volatile String sipCallId;
         volatile ClientTransaction invite;
         volatile Dialog dialog;
+        /** Hold state of the answered dialog (our offer is its first local SDP). */
+        final DialogHold hold = new DialogHold();
         /** The anchored media exchange, once rtpengine took the caller's offer. */
         volatile MediaLeg media;
         volatile boolean offered;
@@ -411,11 +426,16 @@ public class SipPhones {
                     }
                     boolean ours = false;
                     boolean live = false;
+                    boolean holds = false;
                     for (JsonNode l : message.path("call").path("legs")) {
                         if (leg.legId.toString().equals(l.path("legId").asText())) {
                             ours = true;
                             live = !"ended".equals(l.path("state").asText());
+                            holds = "held".equals(l.path("state").asText());
                         }
+                    }
+                    if (ours && live && leg.answered && !leg.ended) {
+                        SipPhones.this.holds.follow(leg.hold, message.path("call").path("state").asText(), holds);
                     }
                     if (!ours || live) {
                         return;
@@ -495,6 +515,7 @@ public class SipPhones {
             contactUri.setTransportParam(transport);
             invite.addHeader(headers.createContactHeader(addresses.createAddress(contactUri)));
             leg.sipCallId = sipCallId.getCallId();
+            leg.hold.localSdp = sdp;
             legs.put(leg.sipCallId, leg);
             edge.send("INVITE", () -> {
                 ClientTransaction transaction = edge.provider().getNewClientTransaction(invite);

@@ -89,9 +89,9 @@ public class SipRequests {
             case Request.INVITE -> {
                 if (((ToHeader) request.getHeader(ToHeader.NAME)).getTag() == null) {
                     placed.get().onInvite(request, transaction);
-                } else {
-                    // A re-INVITE (hold, session refresh) inside a dialog: not taken yet; the call goes on as it was.
-                    respond(transaction, Response.NOT_ACCEPTABLE_HERE, "Re-INVITE not supported");
+                } else if (!phones.get().onReinvite(request, transaction)
+                        && !placed.get().onReinvite(request, transaction)) {
+                    respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 }
             }
             case Request.CANCEL -> {
@@ -177,6 +177,20 @@ public class SipRequests {
         }
     }
 
+    /** Our Contact for {@code transport} (udp, tcp): the remote target a dialog's peer sends its requests to. */
+    javax.sip.header.ContactHeader contact(String transport) {
+        String name = transport.toLowerCase(java.util.Locale.ROOT);
+        var point = edge.provider().getListeningPoint(name);
+        try {
+            SipURI uri = edge.addresses().createSipURI("ucp", point.getIPAddress());
+            uri.setPort(point.getPort());
+            uri.setTransportParam(name);
+            return edge.headers().createContactHeader(edge.addresses().createAddress(uri));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String tag() {
         byte[] bytes = new byte[6];
         random.nextBytes(bytes);
@@ -184,7 +198,7 @@ public class SipRequests {
     }
 
     void onResponse(ResponseEvent event) {
-        if (!phones.get().onResponse(event)) {
+        if (!phones.get().onResponse(event) && !placed.get().onResponse(event)) {
             Log.debugf("SIP response %d with no interested party", event.getResponse().getStatusCode());
         }
     }

@@ -33,6 +33,31 @@ final class CallAudio {
         }
     }
 
+    /**
+     * Waits until rtpengine's packet counts from both sides change (sending {@code true}) or stay put (sending
+     * {@code false}) between two looks 600 ms apart: what a phone's media direction does, seen from the relay.
+     */
+    static void awaitBothSides(MediaRelay relay, String callId, boolean sending) {
+        AtomicReference<MediaStats> previous = new AtomicReference<>();
+        AtomicReference<String> seen = new AtomicReference<>();
+        try {
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(600)).until(() -> {
+                MediaStats now = relay.query(callId).await().atMost(Duration.ofSeconds(5));
+                MediaStats before = previous.getAndSet(now);
+                seen.set(before + " -> " + now);
+                if (before == null || now.sides().size() != 2) {
+                    return false;
+                }
+                return now.sides().stream().allMatch(side -> {
+                    MediaStats.Side earlier = before.side(side.tag());
+                    return earlier != null && (side.rtpPackets() > earlier.rtpPackets()) == sending;
+                });
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("both sides should " + (sending ? "" : "stop to ") + "send: " + seen.get(), e);
+        }
+    }
+
     /** Waits until rtpengine no longer knows the call (its media was released). */
     static void awaitReleased(MediaRelay relay, String callId) {
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.query(callId).map(s -> false)

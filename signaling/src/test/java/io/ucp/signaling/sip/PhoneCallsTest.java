@@ -59,18 +59,7 @@ class PhoneCallsTest {
         SipFixtures.Phone bob = SipFixtures.provision(directory);
         try (Baresip a = Baresip.start(alice.username(), alice.password(), 15083, 14453, "31440-31459", 440);
                 Baresip b = Baresip.start(bob.username(), bob.password(), 15085, 14455, "31460-31479", 880)) {
-            awaitRegistered(alice);
-            awaitRegistered(bob);
-            String reply = a.command("dial", "sip:" + bob.accountId() + "@ucp.local");
-            String callId;
-            try {
-                await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("Call established")
-                        && b.log().contains("Call established"));
-                callId = activeCallOf(alice.accountId());
-                CallAudio.awaitMediaBothWays(relay, callId);
-            } catch (Throwable e) {
-                throw new AssertionError("dial said " + reply + "\nA:\n" + a.log() + "\nB:\n" + b.log(), e);
-            }
+            String callId = phoneCallsPhone(alice, a, bob, b);
             JsonNode call = MAPPER.readTree(given().auth().oauth2(TestTokens.user(alice.accountId()))
                     .get("/v1/calls/" + callId).then().statusCode(200).extract().asString());
             assertThat(call.path("state").asText()).isEqualTo("active");
@@ -84,6 +73,41 @@ class PhoneCallsTest {
             // Each phone heard the other's tone (440 Hz from Alice, 880 Hz from Bob), not its own, not silence.
             assertThat(CallAudio.frequency(CallAudio.received(b))).as("what Bob's phone received").isBetween(400.0, 480.0);
             assertThat(CallAudio.frequency(CallAudio.received(a))).as("what Alice's phone received").isBetween(820.0, 940.0);
+        }
+    }
+
+    @Test
+    void holdAndResumeFromRestAndFromThePhoneChangeTheMediaDirection() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        SipFixtures.Phone bob = SipFixtures.provision(directory);
+        try (Baresip a = Baresip.start(alice.username(), alice.password(), 15097, 14461, "31520-31539", 440);
+                Baresip b = Baresip.start(bob.username(), bob.password(), 15099, 14463, "31540-31559", 880)) {
+            String callId = phoneCallsPhone(alice, a, bob, b);
+            String bobToken = TestTokens.user(bob.accountId());
+            try {
+                // Bob holds by REST: both phones are re-INVITEd (his inactive, Alice's sendonly) and stop sending.
+                given().auth().oauth2(bobToken).header("Idempotency-Key", UUID.randomUUID().toString())
+                        .post("/v1/calls/" + callId + "/hold").then().statusCode(200).body("state",
+                                org.hamcrest.Matchers.equalTo("held"));
+                CallAudio.awaitBothSides(relay, callId, false);
+                given().auth().oauth2(bobToken).header("Idempotency-Key", UUID.randomUUID().toString())
+                        .post("/v1/calls/" + callId + "/resume").then().statusCode(200);
+                CallAudio.awaitBothSides(relay, callId, true);
+
+                // Alice holds on her phone (its re-INVITE with sendonly): the call is held, by her.
+                a.command("hold");
+                await().atMost(Duration.ofSeconds(10)).until(() -> "held".equals(given().auth().oauth2(bobToken)
+                        .get("/v1/calls/" + callId).then().extract().path("state")));
+                a.command("resume");
+                await().atMost(Duration.ofSeconds(10)).until(() -> "active".equals(given().auth().oauth2(bobToken)
+                        .get("/v1/calls/" + callId).then().extract().path("state")));
+                CallAudio.awaitBothSides(relay, callId, true);
+            } catch (Throwable e) {
+                throw new AssertionError("A:\n" + a.log() + "\nB:\n" + b.log(), e);
+            }
+            b.command("hangup");
+            awaitEndedAndReleased(alice.accountId(), callId, "call.created", "call.ringing", "call.answered",
+                    "call.held", "call.resumed", "call.held", "call.resumed", "call.ended");
         }
     }
 
@@ -132,6 +156,23 @@ class PhoneCallsTest {
         }
     }
 
+    /** Alice's phone {@code a} dials Bob's {@code b} by account id; returns the call's id once media flows both ways. */
+    private String phoneCallsPhone(SipFixtures.Phone alice, Baresip a, SipFixtures.Phone bob, Baresip b)
+            throws Exception {
+        awaitRegistered(alice);
+        awaitRegistered(bob);
+        String reply = a.command("dial", "sip:" + bob.accountId() + "@ucp.local");
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.log().contains("Call established")
+                    && b.log().contains("Call established"));
+            String callId = activeCallOf(alice.accountId());
+            CallAudio.awaitMediaBothWays(relay, callId);
+            return callId;
+        } catch (Throwable e) {
+            throw new AssertionError("dial said " + reply + "\nA:\n" + a.log() + "\nB:\n" + b.log(), e);
+        }
+    }
+
     private void awaitRegistered(SipFixtures.Phone phone) {
         await().atMost(Duration.ofSeconds(15)).until(() -> registry.devicesOf(phone.accountId())
                 .contains(phone.deviceId()));
@@ -151,9 +192,13 @@ class PhoneCallsTest {
     }
 
     private void awaitEndedAndReleased(UUID account, String callId) throws Throwable {
+        awaitEndedAndReleased(account, callId, "call.created", "call.ringing", "call.answered", "call.ended");
+    }
+
+    private void awaitEndedAndReleased(UUID account, String callId, String... events) throws Throwable {
         await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth()
                 .oauth2(TestTokens.user(account)).get("/v1/calls/" + callId).then().extract().path("state")));
-        assertEvents(pool, UUID.fromString(callId), "call.created", "call.ringing", "call.answered", "call.ended");
+        assertEvents(pool, UUID.fromString(callId), events);
         CallAudio.awaitReleased(relay, callId);
     }
 
