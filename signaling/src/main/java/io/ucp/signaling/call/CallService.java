@@ -401,9 +401,26 @@ public class CallService {
         return act(actor, callId, idem, (call, now) -> {
             sender[0] = CallMachine.dtmfSender(call, actor.id()).id();
             return Change.of(call.nextVersion(), null);
-        }, (call, view) -> call.legs().stream().filter(l -> l.live() && !l.id().equals(sender[0]))
-                .forEach(l -> devices.send(l.deviceId(), Map.of("type", "dtmf", "callId", call.id(), "legId", l.id(),
-                        "fromLegId", sender[0], "digits", digits))));
+        }, (call, view) -> relayDtmf(call, sender[0], digits));
+    }
+
+    /**
+     * Digits a device sent in its media (seen by the media relay) or in SIP INFO: relayed like {@link #dtmf} from
+     * that device's active leg. A device without an active leg in the call sends nothing (the call is not found).
+     */
+    public Uni<CallView> dtmfFromDevice(UUID callId, UUID deviceId, String digits) {
+        UUID[] sender = new UUID[1];
+        return act(new Actor(new UUID(0, 0), true), callId, null, (call, now) -> {
+            Leg leg = call.legs().stream().filter(l -> deviceId.equals(l.deviceId())).findFirst()
+                    .orElseThrow(() -> CallMachine.illegal(call, "send DTMF", "that device has no leg"));
+            sender[0] = CallMachine.dtmfSender(call, leg.accountId()).id();
+            return Change.of(call.nextVersion(), null);
+        }, (call, view) -> relayDtmf(call, sender[0], digits));
+    }
+
+    private void relayDtmf(Call call, UUID sender, String digits) {
+        call.legs().stream().filter(l -> l.live() && !l.id().equals(sender)).forEach(l -> devices.send(l.deviceId(),
+                Map.of("type", "dtmf", "callId", call.id(), "legId", l.id(), "fromLegId", sender, "digits", digits)));
     }
 
     /**

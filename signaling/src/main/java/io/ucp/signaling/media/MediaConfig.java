@@ -53,6 +53,13 @@ public interface MediaConfig {
     /** The stale-session sweep (sessions left behind by a crash). */
     Sweep sweep();
 
+    /**
+     * The UDP port rtpengine sends its DTMF events to ({@code --dtmf-log-dest}), on {@link #bindHost()}. One process
+     * per rtpengine holds it and shares every event over Redis; 0 turns RFC 4733 DTMF detection off here.
+     */
+    @WithDefault("22224")
+    int dtmfPort();
+
     /** Server-side recording of anchored calls. */
     Recording recording();
 

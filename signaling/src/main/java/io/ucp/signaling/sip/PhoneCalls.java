@@ -64,13 +64,14 @@ public class PhoneCalls {
     private final ObjectMapper mapper;
     private final SipTrunks trunks;
     private final SipHold holds;
+    private final SipDtmf dtmf;
     /** Placed calls by the INVITE's SIP Call-ID (also holds INVITEs still being placed). */
     private final Map<String, Placed> bySipCallId = new ConcurrentHashMap<>();
     /** Placed calls by call id, for the phone link's messages. */
     private final Map<UUID, Placed> byCallId = new ConcurrentHashMap<>();
 
     public PhoneCalls(SipEdge edge, SipRequests requests, DigestAuthenticator authenticator, CallService calls,
-            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper, SipTrunks trunks, SipHold holds) {
+            MediaRelay relay, SipDirectory directory, DeviceRegistry registry, ObjectMapper mapper, SipTrunks trunks, SipHold holds, SipDtmf dtmf) {
         this.edge = edge;
         this.requests = requests;
         this.authenticator = authenticator;
@@ -81,6 +82,7 @@ public class PhoneCalls {
         this.mapper = mapper;
         this.trunks = trunks;
         this.holds = holds;
+        this.dtmf = dtmf;
     }
 
     /** A new INVITE (no To-tag) at our domain. */
@@ -214,6 +216,12 @@ public class PhoneCalls {
                             description.path("sdp").asText());
                 }
             }
+            case "dtmf" -> {
+                Dialog dialog = placed.hold.dialog;
+                if (placed.answered && !placed.done && dialog != null) {
+                    dtmf.send(dialog, message.path("digits").asText(""));
+                }
+            }
             default -> { } // ICE: rtpengine learns the browser's address from its connectivity checks
         }
         return true;
@@ -257,6 +265,22 @@ public class PhoneCalls {
         if (Request.INVITE.equals(cseq.getMethod()) && response.getStatusCode() / 100 == 2 && dialog != null) {
             long number = cseq.getSeqNumber();
             edge.send("ACK", () -> dialog.sendAck(dialog.createAck(number)));
+        }
+        return true;
+    }
+
+    /** An INFO from a calling phone: its DTMF digit goes to the call; false when it is no dialog of ours. */
+    boolean onInfo(Request request, ServerTransaction transaction) {
+        Placed placed = bySipCallId.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (placed == null || !placed.answered) {
+            return false;
+        }
+        String digit = SipDtmf.digitsOf(request);
+        requests.respond(transaction, requests.response(digit == null ? Response.UNSUPPORTED_MEDIA_TYPE : Response.OK,
+                request, null));
+        if (digit != null) {
+            calls.dtmfFromDevice(placed.callId, placed.deviceId, digit).subscribe().with(ok -> { },
+                    e -> Log.debugf("Phone's DTMF not taken (%s): %s", placed.callId, e.getMessage()));
         }
         return true;
     }

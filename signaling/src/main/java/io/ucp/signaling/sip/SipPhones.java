@@ -66,6 +66,7 @@ public class SipPhones {
     private final PhoneCalls placed;
     private final AccountCopies accounts;
     private final SipHold holds;
+    private final SipDtmf dtmf;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final Map<UUID, Link> links = new ConcurrentHashMap<>();
@@ -75,7 +76,7 @@ public class SipPhones {
     private final Map<String, Leg> legs = new ConcurrentHashMap<>();
 
     public SipPhones(SipEdge edge, SipDirectory directory, DeviceRegistry registry, CallService calls,
-            MediaRelay relay, PhoneCalls placed, AccountCopies accounts, SipHold holds, ObjectMapper mapper, Vertx vertx) {
+            MediaRelay relay, PhoneCalls placed, AccountCopies accounts, SipHold holds, SipDtmf dtmf, ObjectMapper mapper, Vertx vertx) {
         this.edge = edge;
         this.directory = directory;
         this.registry = registry;
@@ -84,6 +85,7 @@ public class SipPhones {
         this.placed = placed;
         this.accounts = accounts;
         this.holds = holds;
+        this.dtmf = dtmf;
         this.mapper = mapper;
         this.vertx = vertx;
     }
@@ -214,6 +216,22 @@ public class SipPhones {
         return true;
     }
 
+    /** An INFO from a phone in an answered dialog of ours: its DTMF digit goes to the call; false when not ours. */
+    boolean onInfo(Request request, ServerTransaction transaction, SipRequests requests) {
+        Leg leg = legs.get(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
+        if (leg == null || !leg.answered || leg.ended) {
+            return false;
+        }
+        String digit = SipDtmf.digitsOf(request);
+        requests.respond(transaction, requests.response(digit == null ? Response.UNSUPPORTED_MEDIA_TYPE : Response.OK,
+                request, null));
+        if (digit != null) {
+            calls.dtmfFromDevice(leg.callId, leg.link.deviceId, digit).subscribe().with(ok -> { },
+                    e -> Log.debugf("Phone's DTMF not taken (%s): %s", leg.callId, e.getMessage()));
+        }
+        return true;
+    }
+
     /** A BYE from a phone; false when it is no dialog of ours. */
     boolean onBye(Request request, ServerTransaction transaction, SipRequests requests) {
         Leg leg = legs.remove(((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId());
@@ -233,7 +251,8 @@ public class SipPhones {
         if (media == null) {
             return Uni.createFrom().item(sdp);
         }
-        return relay.answer(media.withToTag(phoneTag == null ? leg.legId.toString() : phoneTag), sdp);
+        // The phone's side is named after its device (as every side is), so rtpengine's reports (DTMF) name it.
+        return relay.answer(media.withToTag("device-" + leg.link.deviceId), sdp);
     }
 
     /** The caller's SDP offer as the phone must see it; null media when no relay runs here (SDP unchanged). */
@@ -451,6 +470,13 @@ public class SipPhones {
                         bye(leg);
                     } else {
                         cancel(leg);
+                    }
+                }
+                case "dtmf" -> {
+                    Leg leg = ringing.get(callId);
+                    Dialog dialog = leg == null ? null : leg.dialog;
+                    if (dialog != null && leg.answered && !leg.ended) {
+                        dtmf.send(dialog, message.path("digits").asText(""));
                     }
                 }
                 default -> { }

@@ -25,7 +25,7 @@ import javax.sip.message.Response;
 public class SipRequests {
 
     static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL, Request.BYE,
-            Request.OPTIONS, Request.REGISTER);
+            Request.INFO, Request.OPTIONS, Request.REGISTER);
     private static final Set<String> KNOWN = Set.of(Request.INVITE, Request.ACK, Request.BYE, Request.CANCEL,
             Request.OPTIONS, Request.REGISTER, Request.INFO, Request.REFER, Request.PRACK, Request.UPDATE,
             Request.SUBSCRIBE, Request.NOTIFY, Request.MESSAGE, Request.PUBLISH);
@@ -91,6 +91,11 @@ public class SipRequests {
                     placed.get().onInvite(request, transaction);
                 } else if (!phones.get().onReinvite(request, transaction)
                         && !placed.get().onReinvite(request, transaction)) {
+                    respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
+                }
+            }
+            case Request.INFO -> {
+                if (!phones.get().onInfo(request, transaction, this) && !placed.get().onInfo(request, transaction)) {
                     respond(transaction, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, null);
                 }
             }

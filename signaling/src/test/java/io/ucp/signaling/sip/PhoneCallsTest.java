@@ -2,6 +2,7 @@ package io.ucp.signaling.sip;
 
 import static io.restassured.RestAssured.given;
 import static io.ucp.signaling.call.CallTestSupport.assertEvents;
+import static io.ucp.signaling.call.CallTestSupport.user;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.ucp.signaling.call.CallTestSupport;
+import io.ucp.signaling.call.CallTestSupport.User;
 import io.ucp.signaling.device.DeviceCopies;
 import io.ucp.signaling.device.DeviceRegistry;
 import io.ucp.signaling.device.HeadlessChromium;
@@ -21,6 +23,7 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,6 +41,8 @@ class PhoneCallsTest {
 
     @TestHTTPResource("/")
     URL base;
+    @TestHTTPResource("/v1/devices/channel")
+    java.net.URI channel;
     @Inject
     SipDirectory directory;
     @Inject
@@ -108,6 +113,41 @@ class PhoneCallsTest {
             b.command("hangup");
             awaitEndedAndReleased(alice.accountId(), callId, "call.created", "call.ringing", "call.answered",
                     "call.held", "call.resumed", "call.held", "call.resumed", "call.ended");
+        }
+    }
+
+    @Test
+    void dtmfPressedOnAPhoneReachesTheOtherDeviceAndRestDtmfReachesThePhoneAsInfo() throws Throwable {
+        SipFixtures.Phone alice = SipFixtures.provision(directory);
+        try (User bob = user(channel, 1);
+                Baresip a = Baresip.start(alice.username(), alice.password(), 15101, 14465, "31560-31579")) {
+            awaitRegistered(alice);
+            a.command("dial", "sip:" + bob.id() + "@ucp.local");
+            JsonNode offer = bob.device().awaitMessage("call.offer", m -> true);
+            String callId = offer.path("callId").asText();
+            bob.device().send(Map.of("type", "answer", "callId", callId));
+            bob.device().awaitMessage("sdp", m -> callId.equals(m.path("callId").asText()));
+            bob.device().send(Map.of("type", "sdp", "callId", callId, "description", Map.of("type", "answer",
+                    "sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                            + "m=audio 31580 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                            + "a=rtpmap:101 telephone-event/8000\r\n")));
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> a.log().contains("Call established"));
+                // Alice presses 5: an RFC 4733 event in her RTP; rtpengine reports it, Bob's device gets dtmf 5.
+                a.command("sndcode", "5");
+                JsonNode dtmf = bob.device().awaitMessage("dtmf", m -> callId.equals(m.path("callId").asText()));
+                assertThat(dtmf.path("digits").asText()).isEqualTo("5");
+                // Bob sends 7 by REST: Alice's phone gets it as SIP INFO (dtmf-relay).
+                given().auth().oauth2(bob.token()).contentType(io.restassured.http.ContentType.JSON)
+                        .header("Idempotency-Key", UUID.randomUUID().toString()).body(Map.of("digits", "7"))
+                        .post("/v1/calls/" + callId + "/dtmf").then().statusCode(200);
+                await().atMost(Duration.ofSeconds(10)).until(() -> a.log().contains("received DTMF: '7'"));
+            } catch (Throwable e) {
+                throw new AssertionError("baresip:\n" + a.log(), e);
+            }
+            given().auth().oauth2(bob.token()).header("Idempotency-Key", UUID.randomUUID().toString())
+                    .post("/v1/calls/" + callId + "/hangup").then().statusCode(200);
+            awaitEndedAndReleased(alice.accountId(), callId);
         }
     }
 
