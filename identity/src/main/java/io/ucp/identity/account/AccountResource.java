@@ -23,6 +23,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/accounts")
@@ -58,8 +60,16 @@ public class AccountResource {
     }
 
     @POST
-    @Operation(summary = "Sign up with email and password (Idempotency-Key honoured; 409 for a registered email, "
-            + "429 after repeated attempts for one email or from one address)")
+    @Operation(operationId = "signUp",
+            summary = "Sign up with email and password (Idempotency-Key honoured; 409 for a registered email, "
+                + "429 after repeated attempts for one email or from one address)")
+    @APIResponseSchema(value = AccountView.class, responseCode = "201",
+            responseDescription = "Account created (or the first answer replayed for the same Idempotency-Key)")
+    @APIResponse(responseCode = "409", description = "Email already registered, or a request with this "
+            + "Idempotency-Key is still being processed")
+    @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
+    @APIResponse(responseCode = "429", description = "Too many sign-up attempts for this email or from this address "
+            + "(Retry-After)")
     public Uni<Response> signUp(@Valid @NotNull SignUp body, @HeaderParam(Idempotency.HEADER) String key,
             @Context HttpServerRequest request) {
         String address = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
@@ -73,7 +83,9 @@ public class AccountResource {
     @GET
     @Path("me")
     @Authenticated
-    @Operation(summary = "My account")
+    @Operation(operationId = "getMyAccount", summary = "My account")
+    @APIResponse(responseCode = "404", description = "The token names no account")
+    @APIResponseSchema(value = AccountView.class, responseCode = "200", responseDescription = "My account")
     public Uni<AccountView> me() {
         return accounts.get(currentUser.id()).map(AccountView::of);
     }
@@ -81,7 +93,9 @@ public class AccountResource {
     @PUT
     @Path("me/password")
     @Authenticated
-    @Operation(summary = "Change my password; my other sessions end")
+    @Operation(operationId = "changeMyPassword", summary = "Change my password; my other sessions end")
+    @APIResponse(responseCode = "204", description = "Password changed")
+    @APIResponse(responseCode = "404", description = "The token names no account")
     public Uni<Void> changePassword(@Valid @NotNull PasswordChange body) {
         UUID me = currentUser.id();
         String session = currentUser.sessionId();

@@ -21,6 +21,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/auth")
@@ -42,13 +45,19 @@ public class AuthResource {
     public record RefreshRequest(@NotBlank @Size(max = 512) String refreshToken) {
     }
 
-    public record SessionView(String id, String userAgent, String ipAddress, Instant createdAt, Instant lastUsedAt,
-            boolean current) {
+    public record SessionView(String id, @Schema(nullable = true) String userAgent,
+            @Schema(nullable = true) String ipAddress, Instant createdAt, Instant lastUsedAt, boolean current) {
     }
 
     @POST
     @Path("login")
-    @Operation(summary = "Sign in: a short-lived access token and a refresh token (429 after repeated failures)")
+    @Operation(operationId = "login",
+            summary = "Sign in: a short-lived access token and a refresh token (429 after repeated failures)")
+    @APIResponse(responseCode = "401", description = "Wrong email or password")
+    @APIResponse(responseCode = "403", description = "The account is suspended")
+    @APIResponse(responseCode = "429", description = "Too many failed logins for this email or from this address "
+            + "(Retry-After)")
+    @APIResponseSchema(value = AuthService.Tokens.class, responseCode = "200", responseDescription = "Signed in")
     public Uni<AuthService.Tokens> login(@Valid @NotNull LoginRequest body, @Context HttpServerRequest request,
             @Context HttpHeaders headers) {
         return auth.login(body.email(), body.password(), headers.getHeaderString(HttpHeaders.USER_AGENT),
@@ -57,7 +66,11 @@ public class AuthResource {
 
     @POST
     @Path("refresh")
-    @Operation(summary = "Rotate a refresh token; presenting a used one ends its session")
+    @Operation(operationId = "refreshTokens",
+            summary = "Rotate a refresh token; presenting a used one ends its session")
+    @APIResponse(responseCode = "401", description = "The refresh token is invalid, expired or already used")
+    @APIResponseSchema(value = AuthService.Tokens.class, responseCode = "200",
+            responseDescription = "New tokens; the presented refresh token is used up")
     public Uni<AuthService.Tokens> refresh(@Valid @NotNull RefreshRequest body) {
         return auth.refresh(body.refreshToken());
     }
@@ -65,7 +78,8 @@ public class AuthResource {
     @POST
     @Path("logout")
     @Authenticated
-    @Operation(summary = "End the current session")
+    @Operation(operationId = "logout", summary = "End the current session")
+    @APIResponse(responseCode = "204", description = "Session ended")
     public Uni<Void> logout() {
         return auth.endSession(currentUser.id(), currentUser.sessionId(), "logout");
     }
@@ -73,7 +87,7 @@ public class AuthResource {
     @GET
     @Path("sessions")
     @Authenticated
-    @Operation(summary = "My sessions (device/user agent, address, created, last used)")
+    @Operation(operationId = "listMySessions", summary = "My sessions (device/user agent, address, created, last used)")
     public Uni<List<SessionView>> sessions() {
         String current = currentUser.sessionId();
         return auth.sessions(currentUser.id()).map(list -> list.stream()
@@ -85,7 +99,9 @@ public class AuthResource {
     @DELETE
     @Path("sessions/{id}")
     @Authenticated
-    @Operation(summary = "End one of my sessions")
+    @Operation(operationId = "endMySession", summary = "End one of my sessions")
+    @APIResponse(responseCode = "204", description = "Session ended")
+    @APIResponse(responseCode = "404", description = "No such session of mine")
     public Uni<Void> revoke(@PathParam("id") @Size(max = 64) String id) {
         return auth.revoke(currentUser.id(), id);
     }
@@ -93,7 +109,8 @@ public class AuthResource {
     @DELETE
     @Path("sessions")
     @Authenticated
-    @Operation(summary = "End all my sessions (this one included)")
+    @Operation(operationId = "endAllMySessions", summary = "End all my sessions (this one included)")
+    @APIResponse(responseCode = "204", description = "All sessions ended")
     public Uni<Void> revokeAll() {
         UUID me = currentUser.id();
         return auth.revokeAll(me);

@@ -1,5 +1,6 @@
 package io.ucp.identity.auth;
 
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.ucp.identity.account.Account;
 import io.ucp.identity.account.AccountService;
@@ -10,12 +11,12 @@ import io.ucp.identity.platform.outbox.OutboxWriter;
 import io.ucp.identity.platform.problem.ProblemException;
 import io.ucp.identity.platform.security.RevokedSessions;
 import io.ucp.identity.token.TokenIssuer;
-import io.quarkus.logging.Log;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Login, refresh-token rotation with reuse detection, logout and session management. */
 @ApplicationScoped
@@ -49,7 +50,8 @@ public class AuthService {
         this.config = config;
     }
 
-    public record Tokens(String accessToken, String tokenType, long expiresIn, String refreshToken,
+    public record Tokens(String accessToken, @Schema(enumeration = "Bearer") String tokenType, long expiresIn,
+            String refreshToken,
             long refreshExpiresIn, String sessionId, UUID accountId) {
     }
 
@@ -64,7 +66,8 @@ public class AuthService {
                             }
                             if (!account.active()) {
                                 // Only someone who knows the password learns that the account is suspended.
-                                return Uni.createFrom().failure(ProblemException.forbidden("This account is suspended"));
+                                return Uni.createFrom().failure(ProblemException.forbidden("This account is "
+            + "suspended"));
                             }
                             return limiter.recordSuccess(email)
                                     .chain(() -> sessions.create(account.id(), userAgent, address))

@@ -43,6 +43,21 @@ public final class Cursor {
         }
     }
 
+    /**
+     * The {@code limit} query parameter as sent. Taken as text so a non-number is a 400 naming {@code limit}, as
+     * an out-of-range number is; JAX-RS answers a query parameter that does not convert with a bare 404.
+     */
+    public static Integer limitParameter(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(raw.trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("limit", "must be between 1 and " + MAX_LIMIT);
+        }
+    }
+
     public static int limit(Integer requested) {
         if (requested == null) {
             return DEFAULT_LIMIT;

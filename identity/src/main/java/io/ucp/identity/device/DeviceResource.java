@@ -21,6 +21,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/devices")
@@ -39,7 +42,8 @@ public class DeviceResource {
         this.idempotency = idempotency;
     }
 
-    public record Registration(@NotBlank String type, @NotBlank @Size(max = 200) String name,
+    public record Registration(@NotBlank @Schema(enumeration = {"web", "mobile", "desktop", "sip"}) String type,
+            @NotBlank @Size(max = 200) String name,
             @Size(max = 4096) String pushToken) {
     }
 
@@ -47,8 +51,15 @@ public class DeviceResource {
     }
 
     @POST
-    @Operation(summary = "Register a device; a SIP device's credentials are in this answer only (Idempotency-Key "
-            + "honoured; a replay omits the SIP password)")
+    @Operation(operationId = "registerDevice",
+            summary = "Register a device; a SIP device's credentials are in this answer only (Idempotency-Key "
+                + "honoured; a replay omits the SIP password)")
+    @APIResponseSchema(value = Device.class, responseCode = "201",
+            responseDescription = "Device registered (or the first answer replayed for the same Idempotency-Key, "
+                + "without the SIP password)")
+    @APIResponse(responseCode = "409", description = "The per-account device cap is reached, or a request with this "
+            + "Idempotency-Key is still being processed")
+    @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
     public Uni<Response> register(@Valid @NotNull Registration body, @HeaderParam(Idempotency.HEADER) String key) {
         UUID me = currentUser.id();
         return idempotency.run("device:" + me, key, body, 201,
@@ -59,35 +70,44 @@ public class DeviceResource {
     }
 
     @GET
-    @Operation(summary = "My devices (at most the per-account cap, so not paginated)")
+    @Operation(operationId = "listMyDevices", summary = "My devices (at most the per-account cap, so not paginated)")
     public Uni<List<Device>> list() {
         return devices.list(currentUser.id());
     }
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One of my devices")
+    @Operation(operationId = "getMyDevice", summary = "One of my devices")
+    @APIResponse(responseCode = "404", description = "No such device of mine")
+    @APIResponseSchema(value = Device.class, responseCode = "200", responseDescription = "The device")
     public Uni<Device> get(@PathParam("id") UUID id) {
         return devices.get(currentUser.id(), id);
     }
 
     @PATCH
     @Path("{id}")
-    @Operation(summary = "Rename a device or change its push token (\"\" removes it)")
+    @Operation(operationId = "updateMyDevice", summary = "Rename a device or change its push token (\"\" removes it)")
+    @APIResponse(responseCode = "404", description = "No such device of mine")
+    @APIResponseSchema(value = Device.class, responseCode = "200", responseDescription = "The changed device")
     public Uni<Device> update(@PathParam("id") UUID id, @Valid @NotNull DevicePatch body) {
         return devices.update(currentUser.id(), id, body.name(), body.pushToken());
     }
 
     @POST
     @Path("{id}/seen")
-    @Operation(summary = "The device reports in: last seen = now")
+    @Operation(operationId = "markMyDeviceSeen", summary = "The device reports in: last seen = now")
+    @APIResponse(responseCode = "404", description = "No such device of mine")
+    @APIResponseSchema(value = Device.class, responseCode = "200",
+            responseDescription = "The device with its new last-seen time")
     public Uni<Device> seen(@PathParam("id") UUID id) {
         return devices.seen(currentUser.id(), id);
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Remove a device")
+    @Operation(operationId = "removeMyDevice", summary = "Remove a device")
+    @APIResponse(responseCode = "204", description = "Device removed")
+    @APIResponse(responseCode = "404", description = "No such device of mine")
     public Uni<Void> remove(@PathParam("id") UUID id) {
         return devices.remove(currentUser.id(), id);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A user profile as the API shows it (public to signed-in users: it is the company directory). {@code presence}
@@ -11,8 +12,14 @@ import java.util.UUID;
  * watchers, presence_subscriptions), so others read it from presence's API ({@code GET /v1/presence/accounts/{id}},
  * the feed), which applies that rule.
  */
-public record Profile(UUID accountId, String displayName, String phoneE164, String timeZone,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String presence, OffsetDateTime updatedAt) {
+public record Profile(UUID accountId,
+        @Schema(nullable = true, description = "null until set (and after the account is deleted)") String displayName,
+        @Schema(nullable = true, description = "E.164; null when no number is set") String phoneE164,
+        @Schema(description = "IANA time zone id", example = "Europe/Berlin") String timeZone,
+        @Schema(description = "Only on the caller's own profile (and for admins); absent otherwise",
+                enumeration = {"available", "away", "busy", "dnd", "on-call", "offline", "appear-offline"})
+        @JsonInclude(JsonInclude.Include.NON_NULL) String presence,
+        OffsetDateTime updatedAt) {
 
     static final String COLUMNS = "p.account_id, p.display_name, p.phone_e164, p.time_zone, p.presence_status, "
             + "p.updated_at";

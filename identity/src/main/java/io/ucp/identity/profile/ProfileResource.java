@@ -2,6 +2,7 @@ package io.ucp.identity.profile;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.ucp.identity.common.Cursor;
 import io.ucp.identity.common.Page;
 import io.ucp.identity.platform.security.CurrentUser;
 import jakarta.validation.Valid;
@@ -16,6 +17,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/profiles")
@@ -39,14 +45,20 @@ public class ProfileResource {
 
     @GET
     @Path("me")
-    @Operation(summary = "My profile")
+    @Operation(operationId = "getMyProfile", summary = "My profile")
+    @APIResponse(responseCode = "404", description = "The token names no account")
+    @APIResponseSchema(value = Profile.class, responseCode = "200",
+            responseDescription = "My profile, with my presence")
     public Uni<Profile> me() {
         return profiles.get(currentUser.id());
     }
 
     @PATCH
     @Path("me")
-    @Operation(summary = "Change my display name, phone (normalised to E.164) or IANA time zone")
+    @Operation(operationId = "updateMyProfile",
+            summary = "Change my display name, phone (normalised to E.164) or IANA time zone")
+    @APIResponse(responseCode = "404", description = "The token names no account")
+    @APIResponseSchema(value = Profile.class, responseCode = "200", responseDescription = "My changed profile")
     public Uni<Profile> update(@Valid @NotNull ProfilePatch body) {
         return profiles.update(currentUser.id(), new ProfileService.Change(body.displayName(), body.phone(),
                 body.phoneRegion(), body.timeZone()));
@@ -54,17 +66,24 @@ public class ProfileResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "A user's public profile (presence only on my own: others' is presence's API, "
-            + "for approved watchers)")
+    @Operation(operationId = "getProfile",
+            summary = "A user's public profile (presence only on my own: others' is presence's API, "
+                + "for approved watchers)")
+    @APIResponse(responseCode = "404", description = "No such profile")
+    @APIResponseSchema(value = Profile.class, responseCode = "200",
+            responseDescription = "The profile (with presence only when it is mine)")
     public Uni<Profile> get(@PathParam("id") UUID id) {
         return profiles.get(id).map(this::asSeenByCaller);
     }
 
     @GET
-    @Operation(summary = "Directory search by name (word prefix) or phone (prefix), cursor-paginated")
+    @Operation(operationId = "searchProfiles",
+            summary = "Directory search by name (word prefix) or phone (prefix), cursor-paginated")
     public Uni<Page<Profile>> search(@QueryParam("q") @Size(max = 100) String query,
-            @QueryParam("cursor") @Size(max = 512) String cursor, @QueryParam("limit") Integer limit) {
-        return profiles.search(query, cursor, limit)
+            @QueryParam("cursor") @Size(max = 512) String cursor, 
+            @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "100", defaultValue = "20")) String limit) {
+        return profiles.search(query, cursor, Cursor.limitParameter(limit))
                 .map(page -> new Page<>(page.items().stream().map(this::asSeenByCaller).toList(), page.nextCursor()));
     }
 

@@ -24,6 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/routing")
@@ -50,19 +53,28 @@ public class RoutingResource {
     }
 
     /** {@code at} defaults to now; {@code callerNumber} is E.164 (absent for anonymous or internal callers). */
-    public record ResolveRequest(@NotNull UUID calleeAccountId, @Size(max = 40) String callerNumber, Instant at) {
+    public record ResolveRequest(@NotNull UUID calleeAccountId,
+            @Size(max = 40) @Schema(nullable = true) String callerNumber,
+            @Schema(implementation = String.class, format = "date-time", nullable = true) Instant at) {
     }
 
     @GET
     @Path("rules")
-    @Operation(summary = "My rules in evaluation order")
+    @Operation(operationId = "listMyRoutingRules", summary = "My rules in evaluation order")
     public Uni<List<RoutingRule>> list() {
         return routing.list(currentUser.id());
     }
 
     @POST
     @Path("rules")
-    @Operation(summary = "Add a rule (at the end, or at position); Idempotency-Key honoured")
+    @Operation(operationId = "createRoutingRule",
+            summary = "Add a rule (at the end, or at position); Idempotency-Key honoured")
+    @APIResponseSchema(value = RoutingRule.class, responseCode = "201",
+            responseDescription = "Rule created (or the first answer replayed for the same Idempotency-Key)")
+    @APIResponse(responseCode = "404", description = "A device or account the action names does not exist")
+    @APIResponse(responseCode = "409", description = "The per-account rule cap is reached, or a request with this "
+            + "Idempotency-Key is still being processed")
+    @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
     public Uni<Response> create(@Valid @NotNull RuleBody body, @HeaderParam(Idempotency.HEADER) String key) {
         UUID me = currentUser.id();
         return idempotency.run("routing-rule:" + me, key, body, 201, () -> routing.create(me, draft(body)));
@@ -70,14 +82,19 @@ public class RoutingResource {
 
     @GET
     @Path("rules/{id}")
-    @Operation(summary = "One of my rules")
+    @Operation(operationId = "getMyRoutingRule", summary = "One of my rules")
+    @APIResponse(responseCode = "404", description = "No such rule of mine")
+    @APIResponseSchema(value = RoutingRule.class, responseCode = "200", responseDescription = "The rule")
     public Uni<RoutingRule> get(@PathParam("id") UUID id) {
         return routing.get(currentUser.id(), id);
     }
 
     @PUT
     @Path("rules/{id}")
-    @Operation(summary = "Replace a rule's name, enabled flag, conditions and action (its position is kept)")
+    @Operation(operationId = "updateMyRoutingRule",
+            summary = "Replace a rule's name, enabled flag, conditions and action (its position is kept)")
+    @APIResponse(responseCode = "404", description = "No such rule of mine (or a device or account the action names)")
+    @APIResponseSchema(value = RoutingRule.class, responseCode = "200", responseDescription = "The changed rule")
     public Uni<RoutingRule> update(@PathParam("id") UUID id, @Valid @NotNull RuleBody body) {
         if (body.position() != null) {
             throw ProblemException.badRequest("position", "use PUT /v1/routing/rules/order to move rules");
@@ -87,22 +104,28 @@ public class RoutingResource {
 
     @DELETE
     @Path("rules/{id}")
-    @Operation(summary = "Delete a rule")
+    @Operation(operationId = "deleteMyRoutingRule", summary = "Delete a rule")
+    @APIResponse(responseCode = "204", description = "Rule deleted")
+    @APIResponse(responseCode = "404", description = "No such rule of mine")
     public Uni<Void> delete(@PathParam("id") UUID id) {
         return routing.delete(currentUser.id(), id);
     }
 
     @PUT
     @Path("rules/order")
-    @Operation(summary = "Reorder all my rules")
+    @Operation(operationId = "reorderMyRoutingRules", summary = "Reorder all my rules")
     public Uni<List<RoutingRule>> reorder(@Valid @NotNull Order body) {
         return routing.reorder(currentUser.id(), body.ruleIds());
     }
 
     @POST
     @Path("resolve")
-    @Operation(summary = "Preview how an incoming call to my account (admins: any account) is resolved into the "
-            + "ordered plan signaling executes, with the matched rule ids; another user's account is a 404")
+    @Operation(operationId = "previewRouting",
+            summary = "Preview how an incoming call to my account (admins: any account) is resolved into the "
+                + "ordered plan signaling executes, with the matched rule ids; another user's account is a 404")
+    @APIResponse(responseCode = "404", description = "No such account, or another user's account")
+    @APIResponseSchema(value = RoutingService.Plan.class, responseCode = "200",
+            responseDescription = "The plan signaling would execute now (or at the time given)")
     public Uni<RoutingService.Plan> resolve(@Valid @NotNull ResolveRequest body) {
         // A plan names the callee's devices, rules, forward numbers and presence: only its owner and admins see
         // it. No service calls this (signaling resolves from its own copy of the rules, RuleReader).

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An account's ordered inbound-call rules and the resolution of a call into a plan. Every change publishes
@@ -48,10 +49,15 @@ public class RoutingService {
     public record Draft(String name, Boolean enabled, RuleConditions conditions, RuleAction action, Integer position) {
     }
 
-    public record Step(UUID ruleId, RuleAction action) {
+    // Spelled out rather than a reference: OpenAPI 3.0 cannot make a $ref nullable.
+    public record Step(@Schema(implementation = String.class, format = "uuid", nullable = true,
+            description = "null for the default route (no rule matched)") UUID ruleId,
+            RuleAction action) {
     }
 
-    public record Plan(UUID calleeAccountId, String timeZone, String presence, Instant evaluatedAt,
+    public record Plan(UUID calleeAccountId, String timeZone,
+            @Schema(enumeration = {"available", "away", "busy", "dnd", "on-call", "offline", "appear-offline"})
+            String presence, Instant evaluatedAt,
             List<UUID> matchedRuleIds, List<Step> steps, boolean defaultRoute) {
     }
 
@@ -81,8 +87,10 @@ public class RoutingService {
                     }
                     return tx.preparedQuery("UPDATE routing_rules SET position = position + 1 WHERE account_id = $1 "
                                     + "AND position >= $2").execute(Tuple.of(accountId, position))
-                            .chain(() -> tx.preparedQuery("INSERT INTO routing_rules (account_id, position, name, enabled, "
-                                    + "conditions, action) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb) RETURNING id")
+                            .chain(() -> tx.preparedQuery("INSERT INTO routing_rules (account_id, position, name, "
+            + "enabled, "
+                                    + "conditions, action) VALUES ($1, $2, $3, $4, $5::text::jsonb, "
+            + "$6::text::jsonb) RETURNING id")
                                     .execute(Tuple.of(accountId, position, draft.name(),
                                             draft.enabled() == null || draft.enabled(),
                                             json(RuleValidator.canonical(draft.conditions())),
@@ -102,17 +110,20 @@ public class RoutingService {
                         .execute(Tuple.of(ruleId, accountId, draft.name(), draft.enabled() == null || draft.enabled(),
                                 json(RuleValidator.canonical(draft.conditions())),
                                 json(action))))
-                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(ProblemException.notFound("Routing rule"))
+                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().failure(ProblemException.notFound("Routing "
+            + "rule"))
                         : published(tx, accountId).map(rules -> find(rules, ruleId))));
     }
 
     public Uni<Void> delete(UUID accountId, UUID ruleId) {
         return pool.withTransaction(tx -> lock(tx, accountId)
-                .chain(() -> tx.preparedQuery("DELETE FROM routing_rules WHERE id = $1 AND account_id = $2 RETURNING position")
+                .chain(() -> tx.preparedQuery("DELETE FROM routing_rules WHERE id = $1 AND account_id = $2 "
+            + "RETURNING position")
                         .execute(Tuple.of(ruleId, accountId)))
                 .chain(rows -> rows.size() == 0 ? Uni.createFrom().failure(ProblemException.notFound("Routing rule"))
                         : tx.preparedQuery("UPDATE routing_rules SET position = position - 1 WHERE account_id = $1 "
-                                + "AND position > $2").execute(Tuple.of(accountId, rows.iterator().next().getInteger(0)))
+                                + "AND position > "
+            + "$2").execute(Tuple.of(accountId, rows.iterator().next().getInteger(0)))
                                 .chain(() -> published(tx, accountId))))
                 .replaceWithVoid();
     }
@@ -133,7 +144,8 @@ public class RoutingService {
                     }
                     // The unique (account, position) constraint is deferred: swaps settle at commit.
                     return moves.isEmpty() ? Uni.createFrom().voidItem()
-                            : tx.preparedQuery("UPDATE routing_rules SET position = $2 WHERE id = $1").executeBatch(moves)
+                            : tx.preparedQuery("UPDATE routing_rules SET position = $2 WHERE id = "
+            + "$1").executeBatch(moves)
                                     .replaceWithVoid();
                 })
                 .chain(() -> published(tx, accountId)));
@@ -142,7 +154,8 @@ public class RoutingService {
     /** The plan for a call to {@code callee}: matching rules in order, up to the first that ends the call's routing. */
     public Uni<Plan> resolve(UUID callee, String callerNumber, Instant at) {
         return pool.preparedQuery("SELECT p.time_zone, p.presence_status FROM user_profiles p JOIN accounts a "
-                        + "ON a.id = p.account_id WHERE p.account_id = $1 AND a.status = 'active'").execute(Tuple.of(callee))
+                        + "ON a.id = p.account_id WHERE p.account_id = $1 AND a.status = "
+            + "'active'").execute(Tuple.of(callee))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(ProblemException.notFound("Callee"));

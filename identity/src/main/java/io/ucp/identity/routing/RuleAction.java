@@ -1,9 +1,10 @@
 package io.ucp.identity.routing;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What to do: ring (all devices when {@code deviceIds} is absent) for {@code timeoutSeconds}; forward to a user or
@@ -12,8 +13,10 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @RegisterForReflection
-public record RuleAction(String type, List<UUID> deviceIds, Integer timeoutSeconds, UUID toAccountId, String toNumber,
-        UUID queueId, String cause) {
+public record RuleAction(@Schema(required = true, enumeration = {"ring", "forward", "queue", "reject"}) String type,
+        List<UUID> deviceIds, @Schema(minimum = "5", maximum = "300") Integer timeoutSeconds, UUID toAccountId,
+        String toNumber, UUID queueId,
+        @Schema(enumeration = {"busy", "declined", "unavailable", "do-not-disturb"}) String cause) {
 
     public boolean terminal() {
         return !"ring".equals(type);

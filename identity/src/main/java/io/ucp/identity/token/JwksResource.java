@@ -6,7 +6,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/.well-known/jwks.json")
@@ -19,9 +22,24 @@ public class JwksResource {
         this.keys = keys;
     }
 
+    /** The shape {@link SigningKeys#jwks()} writes (RFC 7517), for the API document only. */
+    @Schema(name = "JsonWebKeySet")
+    record JsonWebKeySet(List<JsonWebKey> keys) {
+    }
+
+    @Schema(name = "JsonWebKey")
+    record JsonWebKey(@Schema(enumeration = "RSA") String kty, @Schema(enumeration = "sig") String use,
+            @Schema(enumeration = "RS256") String alg,
+            @Schema(description = "RFC 7638 thumbprint of the key") String kid,
+            @Schema(description = "Modulus, base64url") String n,
+            @Schema(description = "Public exponent, base64url") String e) {
+    }
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Public keys that verify access tokens (current key first, then keys still in overlap)")
+    @Operation(operationId = "getJwks",
+            summary = "Public keys that verify access tokens (current key first, then keys still in overlap)")
+    @APIResponseSchema(value = JsonWebKeySet.class, responseCode = "200", responseDescription = "The JSON Web Key Set")
     public Response jwks() {
         CacheControl cache = new CacheControl();
         cache.setMaxAge(300);

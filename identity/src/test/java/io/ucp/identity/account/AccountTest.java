@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.ucp.identity.platform.TestTokens;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ class AccountTest {
     }
 
     @Test
+    @InvalidRequests("sends malformed and invalid sign-up bodies on purpose, to see each 400 name its field")
     void badSignUpsNameTheField() {
         json().body(Map.of("email", "not-an-email", "password", PASSWORD)).post("/v1/accounts")
                 .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("email"));
@@ -115,6 +117,7 @@ class AccountTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void meNeedsAToken() {
         given().get("/v1/accounts/me").then().statusCode(401).contentType("application/problem+json");
     }
@@ -130,6 +133,7 @@ class AccountTest {
     }
 
     @Test
+    @InvalidRequests("sends limit=1000, over the documented maximum, to see the 400 naming limit")
     void adminsSearchAndPageThroughAccounts() {
         String tag = "page" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < 3; i++) {
@@ -182,6 +186,7 @@ class AccountTest {
     }
 
     @Test
+    @InvalidRequests("sends an empty and an unknown role on purpose, to see the 400")
     void rolesChangePublishesAccountUpdated() {
         Api.User user = Api.newUser();
         given().auth().oauth2(ADMIN).contentType("application/json").body(Map.of("roles", List.of("user", "agent")))

@@ -17,6 +17,7 @@ import io.smallrye.jwt.util.KeyUtils;
 import io.ucp.identity.account.TokenParts;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import io.ucp.identity.token.SigningKeys;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,7 @@ class AuthTest {
     }
 
     @Test
+    @InvalidRequests("sends null and empty bodies on purpose, to see the 400 naming the body")
     void loginAndRefreshWithANullOrEmptyBodyAre400NamingTheBody() {
         for (String path : List.of("/v1/auth/login", "/v1/auth/refresh")) {
             for (String body : List.of("null", "")) {
@@ -91,6 +93,7 @@ class AuthTest {
     }
 
     @Test
+    @InvalidRequests("also sends a login without its required email, to see the 400")
     void wrongPasswordAndUnknownEmailLookTheSame() {
         Api.User user = Api.newUser();
         String wrong = json().header("X-Forwarded-For", Api.address())
@@ -176,6 +179,7 @@ class AuthTest {
     }
 
     @Test
+    @InvalidRequests("also sends a refresh without its required refreshToken, to see the 400")
     void garbageRefreshTokensAre401() {
         for (String token : List.of("nope", "abc.", UUID.randomUUID() + ".forged")) {
             json().body(Map.of("refreshToken", token)).post("/v1/auth/refresh").then().statusCode(401);
@@ -194,6 +198,7 @@ class AuthTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void usersListAndRevokeOnlyTheirOwnSessions() {
         Api.User user = Api.newUser();
         String secondAccess = Api.login(user.email(), PASSWORD).getString("accessToken");

@@ -13,6 +13,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -102,6 +103,7 @@ class DeviceTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void anotherUsersDeviceIsNotFound() {
         Api.User owner = Api.newUser();
         Api.User other = Api.newUser();
@@ -120,6 +122,7 @@ class DeviceTest {
     }
 
     @Test
+    @InvalidRequests("sends an unknown type, a blank and an over-long name on purpose, to see each 400")
     void badRegistrationsNameTheFieldAndTheCapHolds() {
         Api.User user = Api.newUser();
         given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)

@@ -14,6 +14,7 @@ import io.restassured.specification.RequestSpecification;
 import io.ucp.identity.platform.TestTokens;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,7 @@ class FeatureFlagTest {
     }
 
     @Test
+    @InvalidRequests("sends an unknown type and values outside every flag type on purpose, to see the 400")
     void valuesMustMatchTheirTypeAndKeysTheirFormat() {
         String flag = newKey();
         admin().body(Map.of("key", flag, "type", "bool", "value", "yes")).post("/v1/admin/feature-flags")
@@ -119,6 +121,7 @@ class FeatureFlagTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void onlyAdminsManageFlags() {
         Api.User user = Api.newUser();
         given().auth().oauth2(user.accessToken()).contentType(ContentType.JSON)

@@ -15,6 +15,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.identity.platform.TestTokens;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -73,6 +74,7 @@ class ProfileTest {
     }
 
     @Test
+    @InvalidRequests("sends invalid names, phones and zones on purpose, and calls without a token to see the 401")
     void invalidPhonesAndZonesNameTheField() {
         Api.User user = Api.newUser();
         for (String phone : List.of("12345", "+1 555", "call me maybe", "+999 123456789")) {
@@ -94,6 +96,7 @@ class ProfileTest {
     }
 
     @Test
+    @InvalidRequests("also sends limit=0, under the documented minimum, to see the 400")
     void theDirectoryFindsPeopleByNameOrPhoneAndPages() {
         String surname = "Zq" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         String digits = String.valueOf(100 + (int) (Math.random() * 800));

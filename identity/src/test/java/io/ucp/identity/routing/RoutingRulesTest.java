@@ -14,6 +14,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.ucp.identity.support.Api;
 import io.ucp.identity.support.IdentityEventLog;
+import io.ucp.identity.support.contract.InvalidRequests;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +61,7 @@ class RoutingRulesTest {
     }
 
     @Test
+    @InvalidRequests("sends every kind of invalid rule on purpose, to see each 400 name its field")
     void everyFieldIsValidated() {
         Api.User user = Api.newUser();
         Object[][] cases = {
@@ -100,6 +102,7 @@ class RoutingRulesTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void anotherUsersRulesAreNotFound() {
         Api.User owner = Api.newUser();
         Api.User other = Api.newUser();
@@ -117,6 +120,7 @@ class RoutingRulesTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void onlyTheAccountItselfAndAdminsResolveItsPlan() {
         Api.User owner = Api.newUser();
         Api.User stranger = Api.newUser();
