@@ -84,12 +84,21 @@ final class CallAudio {
 
     /** sox's rough frequency of a WAV's first channel, in Hz. */
     static double frequency(Path wav) throws Exception {
-        return soxStat(wav, "Rough   frequency:");
+        return frequency(wav, 1);
+    }
+
+    /** sox's rough frequency of one channel (1-based) of a WAV, in Hz. */
+    static double frequency(Path wav, int channel) throws Exception {
+        return soxStat(wav, channel, "Rough   frequency:");
     }
 
     private static double soxStat(Path wav, String label) throws Exception {
-        Process sox = new ProcessBuilder("sox", wav.toString(), "-n", "remix", "1", "stat").redirectErrorStream(true)
-                .start();
+        return soxStat(wav, 1, label);
+    }
+
+    private static double soxStat(Path wav, int channel, String label) throws Exception {
+        Process sox = new ProcessBuilder("sox", wav.toString(), "-n", "remix", Integer.toString(channel), "stat")
+                .redirectErrorStream(true).start();
         String out = new String(sox.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         sox.waitFor();
         for (String line : out.split("\n")) {

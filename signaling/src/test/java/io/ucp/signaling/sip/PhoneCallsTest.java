@@ -71,6 +71,31 @@ class PhoneCallsTest {
             assertThat(call.path("callerDeviceId").asText()).isEqualTo(alice.deviceId().toString());
             assertThat(call.path("calleeAccountId").asText()).isEqualTo(bob.accountId().toString());
 
+            // Recorded by the server (rtpengine's pcap, made a WAV, stored in S3): both phones' tones are in it.
+            String aliceToken = TestTokens.user(alice.accountId());
+            String recordingId = given().auth().oauth2(aliceToken).contentType(io.restassured.http.ContentType.JSON)
+                    .header("Idempotency-Key", UUID.randomUUID().toString()).body(Map.of())
+                    .post("/v1/calls/" + callId + "/recordings").then().statusCode(201)
+                    .body("contentType", org.hamcrest.Matchers.equalTo("audio/wav")).extract().path("recordingId");
+            CallAudio.awaitBothSides(relay, callId, true);
+            CallAudio.awaitBothSides(relay, callId, true);
+            given().auth().oauth2(aliceToken).post("/v1/calls/" + callId + "/recordings/" + recordingId + "/stop")
+                    .then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("stopped"));
+            String url = given().auth().oauth2(TestTokens.user(bob.accountId()))
+                    .get("/v1/calls/" + callId + "/recordings/" + recordingId).then().statusCode(200)
+                    .extract().path("url");
+            java.nio.file.Path wav = java.nio.file.Files.createTempFile("recording", ".wav");
+            java.net.http.HttpResponse<java.nio.file.Path> download = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofFile(wav));
+            assertThat(download.statusCode()).isEqualTo(200);
+            List<Double> tones = List.of(CallAudio.frequency(wav, 1), CallAudio.frequency(wav, 2)).stream()
+                    .sorted().toList();
+            assertThat(tones.get(0)).as("Alice's 440 Hz in the recording").isBetween(400.0, 480.0);
+            assertThat(tones.get(1)).as("Bob's 880 Hz in the recording").isBetween(820.0, 940.0);
+            given().auth().oauth2(TestTokens.user(UUID.randomUUID()))
+                    .get("/v1/calls/" + callId + "/recordings/" + recordingId).then().statusCode(404);
+
             a.command("hangup");
             awaitEndedAndReleased(alice.accountId(), callId);
             await().atMost(Duration.ofSeconds(10)).until(() -> b.log().contains("session closed")
