@@ -22,16 +22,34 @@ public final class Redis {
     public static Object command(String... args) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", 6379)) {
             socket.setSoTimeout(5000);
-            StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String arg : args) {
-                request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
-                        .append("\r\n");
-            }
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(encode(args));
             out.flush();
             return read(new BufferedInputStream(socket.getInputStream()));
         }
+    }
+
+    /** A command on one database (the tests' keys live in database 1). */
+    public static Object commandIn(int database, String... args) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", 6379)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(encode("SELECT", Integer.toString(database)));
+            out.write(encode(args));
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            read(in);
+            return read(in);
+        }
+    }
+
+    private static byte[] encode(String... args) {
+        StringBuilder request = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            request.append('$').append(arg.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(arg)
+                    .append("\r\n");
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static Object read(InputStream in) throws IOException {

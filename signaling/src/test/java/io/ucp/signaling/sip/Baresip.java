@@ -35,9 +35,15 @@ final class Baresip implements AutoCloseable {
     /** As above; {@code answermode} {@code manual} leaves an incoming call ringing (answer by ctrl_tcp "accept"). */
     static Baresip start(String username, String password, int sipPort, int ctrlPort, String rtpPorts, int toneHz,
             String answermode) throws IOException {
+        return start(ConfigProvider.getConfig().getValue("ucp.signaling.sip.port", Integer.class), username, password,
+                sipPort, ctrlPort, rtpPorts, toneHz, answermode);
+    }
+
+    /** As above, registering at the SIP edge on {@code edge} (e.g. one of several instances). */
+    static Baresip start(int edge, String username, String password, int sipPort, int ctrlPort, String rtpPorts,
+            int toneHz, String answermode) throws IOException {
         Path dir = Files.createTempDirectory("baresip");
         Files.createDirectories(dir.resolve("rec"));
-        int edge = ConfigProvider.getConfig().getValue("ucp.signaling.sip.port", Integer.class);
         Files.writeString(dir.resolve("config"), String.join("\n",
                 "poll_method epoll", "sip_listen 127.0.0.1:" + sipPort, "call_local_timeout 30",
                 "audio_player alsa,null", "audio_alert alsa,null", "audio_source ausine," + toneHz, "ausrc_srate 48000",

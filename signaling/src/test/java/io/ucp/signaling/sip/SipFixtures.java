@@ -42,6 +42,16 @@ final class SipFixtures {
 
     /** A SIP device of {@code account} (which may have other devices too). */
     static Phone provision(SipDirectory directory, UUID account) {
+        Phone phone = publishDevice(account);
+        await().atMost(Duration.ofSeconds(30)).until(() -> directory.credential(phone.username()).await().indefinitely()
+                != null);
+        assertThat(directory.credential(phone.username()).await().indefinitely().ha1())
+                .isEqualTo(DigestNonces.md5(phone.username() + ":ucp.local:" + phone.password()));
+        return phone;
+    }
+
+    /** identity's device.registered for a new SIP device of {@code account}; returns at once. */
+    static Phone publishDevice(UUID account) {
         UUID device = UUID.randomUUID();
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);
@@ -57,8 +67,6 @@ final class SipFixtures {
         data.put("sipRealm", "ucp.local");
         data.put("sipHa1Sealed", seal(device, ha1));
         publish(account, "device.registered", data);
-        await().atMost(Duration.ofSeconds(30)).until(() -> directory.credential(username).await().indefinitely() != null);
-        assertThat(directory.credential(username).await().indefinitely().ha1()).isEqualTo(ha1);
         return new Phone(account, device, username, password);
     }
 
