@@ -3,16 +3,16 @@ package io.ucp.presence.conversation;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.ucp.presence.conversation.ConversationApi.ChannelPage;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/channels")
@@ -28,10 +28,11 @@ public class ChannelResource {
     }
 
     @GET
-    @Operation(summary = "Find channels by name prefix (any user may join them)")
+    @Operation(operationId = "searchChannels", summary = "Find channels by name prefix (any user may join them)")
     public Uni<ChannelPage> channels(@QueryParam("q") @Size(max = 200) String prefix,
             @QueryParam("cursor") @Size(max = 400) String cursor,
-            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(100) int limit) {
-        return conversations.channels(prefix, cursor, limit);
+            @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "100", defaultValue = "50")) String limit) {
+        return conversations.channels(prefix, cursor, Cursors.limitParameter(limit, 50, 100));
     }
 }

@@ -30,6 +30,26 @@ public final class Cursors {
         }
     }
 
+    /**
+     * The {@code limit} query parameter as sent, {@code defaultLimit} when absent. Taken as text so a non-number is
+     * a 400 naming {@code limit}, as an out-of-range number is; JAX-RS answers a query parameter that does not
+     * convert with a bare 404.
+     */
+    public static int limitParameter(String raw, int defaultLimit, int max) {
+        if (raw == null) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= max) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the same 400 as an out-of-range number.
+        }
+        throw ProblemException.badRequest("limit", "must be between 1 and " + max);
+    }
+
     public static ProblemException invalid() {
         return ProblemException.badRequest("cursor", "is not a cursor this API issued");
     }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.ucp.presence.support.Api.User;
+import io.ucp.presence.support.contract.InvalidRequests;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,6 +62,7 @@ class AttachmentsTest {
     }
 
     @Test
+    @InvalidRequests("sends an empty fileName and a size of 0 on purpose, to see the 400 naming each")
     void oversizeAndBadTypesAreRefused() throws Exception {
         User a = user();
         String conversation = direct(a, user());

@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.ucp.presence.support.Api;
 import io.ucp.presence.support.Api.User;
+import io.ucp.presence.support.contract.InvalidRequests;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ class ConversationsTest {
     }
 
     @Test
+    @InvalidRequests("sends an unknown kind and malformed JSON on purpose, to see the 400s")
     void aDirectConversationNeedsExactlyOneOtherPerson() {
         User a = user();
         a.as().body(Map.of("kind", "direct", "participantIds", List.of(a.id()))).post("/v1/conversations")
@@ -60,6 +62,7 @@ class ConversationsTest {
     }
 
     @Test
+    @InvalidRequests("also calls without a token on purpose, to see the 401")
     void aNonParticipantSeesNothing() {
         User a = user();
         User b = user();
@@ -79,6 +82,7 @@ class ConversationsTest {
     }
 
     @Test
+    @InvalidRequests("sends an accountId that is not a UUID and an empty name on purpose, to see the 400s")
     void groupRolesGovernInviteRemoveRenameAndLeave() {
         User owner = user();
         User admin = user();
@@ -150,6 +154,7 @@ class ConversationsTest {
     }
 
     @Test
+    @InvalidRequests("sends limit=1000 (over the documented maximum) and limit=abc on purpose, to see the 400s")
     void activeChatsAreOrderedByLastActivityAndRebuiltWhenRedisLosesThem() throws Throwable {
         User me = user();
         String first = direct(me, user());
@@ -172,6 +177,9 @@ class ConversationsTest {
                 .body("errors.field", hasItem("cursor"));
         me.as().queryParam("limit", 1000).get("/v1/conversations").then().statusCode(400)
                 .body("errors.field", hasItem("limit"));
+        // Not a number: the same 400 naming limit, not JAX-RS' bare 404 for a parameter that does not convert.
+        me.as().queryParam("limit", "abc").get("/v1/conversations").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("limit"));
     }
 
     @Test

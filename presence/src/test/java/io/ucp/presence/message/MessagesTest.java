@@ -19,6 +19,7 @@ import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.presence.platform.events.IncomingEvent;
 import io.ucp.presence.support.Api.User;
+import io.ucp.presence.support.contract.InvalidRequests;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -128,6 +129,7 @@ class MessagesTest {
     }
 
     @Test
+    @InvalidRequests("sends an empty clientMessageId, a negative seq and a non-UUID path id on purpose")
     void badMessagesAreRefusedNamingTheField() {
         User a = user();
         String id = direct(a, user());

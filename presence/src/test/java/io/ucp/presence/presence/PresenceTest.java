@@ -15,6 +15,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.presence.platform.events.IncomingEvent;
 import io.ucp.presence.support.Api.User;
 import io.ucp.presence.support.CallEvents;
+import io.ucp.presence.support.contract.InvalidRequests;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -65,6 +66,7 @@ class PresenceTest {
     }
 
     @Test
+    @InvalidRequests("sends an unknown state and a status text over 200 characters on purpose, to see the 400s")
     void chosenStateStatusTextAndItsExpiry() throws Throwable {
         User me = user();
         me.as().body(Map.of("deviceId", "desk")).post("/v1/presence/devices/desk/heartbeat").then().statusCode(204);

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.ucp.presence.support.Api.User;
+import io.ucp.presence.support.contract.InvalidRequests;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,7 @@ class SubscriptionsTest {
     }
 
     @Test
+    @InvalidRequests("sends no targetAccountId and an unknown direction on purpose, to see the 400 naming each")
     void badRequestsNameTheField() {
         User me = user();
         me.as().body(Map.of("targetAccountId", me.id())).post("/v1/presence/subscriptions").then().statusCode(400)
