@@ -17,6 +17,8 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
@@ -32,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/accounts/{accountId}")
 @Tag(name = "Account billing", description = "Balance, plan, ledger; top-ups and adjustments by admins")
 @Authenticated
+@Produces(MediaType.APPLICATION_JSON)
 public class AccountBillingResource {
 
     private static final int MAX_PAGE = 500;
@@ -53,7 +56,9 @@ public class AccountBillingResource {
     @APIResponse(responseCode = "404", description = "No billing account with this id that you may see")
     @APIResponseSchema(value = AccountResponses.Billing.class, responseCode = "200",
             responseDescription = "The billing account")
-    public Uni<AccountResponses.Billing> get(@PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId) {
+    public Uni<AccountResponses.Billing> get(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId) {
         return accounts.get(owned(accountId));
     }
 
@@ -66,7 +71,9 @@ public class AccountBillingResource {
     @APIResponse(responseCode = "404", description = "No billing account with this id")
     @APIResponseSchema(value = AccountResponses.Billing.class, responseCode = "200",
             responseDescription = "The changed billing account")
-    public Uni<AccountResponses.Billing> update(@PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId,
+    public Uni<AccountResponses.Billing> update(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
             @Valid @NotNull AccountRequests.Settings settings) {
         return accounts.updateSettings(Params.uuid("accountId", accountId), settings);
     }
@@ -81,7 +88,9 @@ public class AccountBillingResource {
             responseDescription = "Top-up posted (or the first answer replayed for the same Idempotency-Key)")
     @APIResponse(responseCode = "404", description = "No billing account with this id")
     @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
-    public Uni<Response> topUp(@PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId, @Valid @NotNull AccountRequests.TopUp body,
+    public Uni<Response> topUp(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId, @Valid @NotNull AccountRequests.TopUp body,
             @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
         return accounts.post(Params.uuid("accountId", accountId), "top-up", body.amount(), null, body.reference(),
                 user.id(), idempotencyKey).map(posted -> Response.status(201).entity(posted).build());
@@ -91,13 +100,16 @@ public class AccountBillingResource {
     @Path("/adjustments")
     @RolesAllowed(CurrentUser.ADMIN)
     @Extension(name = ContractFilter.ROLES, value = ADMIN_ONLY, parseValue = true)
-    @Operation(operationId = "adjustAccount", summary = "Post a signed adjustment or a refund; Idempotency-Key honoured")
+    @Operation(operationId = "adjustAccount",
+            summary = "Post a signed adjustment or a refund; Idempotency-Key honoured")
     @APIResponseSchema(value = AccountResponses.Posted.class, responseCode = "201",
             responseDescription = "Adjustment or refund posted (or the first answer replayed for the same "
                 + "Idempotency-Key)")
     @APIResponse(responseCode = "404", description = "No billing account with this id")
     @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
-    public Uni<Response> adjust(@PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId,
+    public Uni<Response> adjust(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
             @Valid @NotNull AccountRequests.Adjustment body,
             @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
         return accounts.post(Params.uuid("accountId", accountId), body.type(), body.amount(), body.reason(),
@@ -107,11 +119,14 @@ public class AccountBillingResource {
     @GET
     @Path("/ledger")
     @Operation(operationId = "getAccountLedger",
-            summary = "The immutable ledger (charges, adjustments, top-ups, refunds), oldest first; sums to the balance")
+            summary = "The immutable ledger (charges, adjustments, top-ups, refunds), oldest first; sums to the "
+                + "balance")
     @APIResponse(responseCode = "404", description = "No billing account with this id that you may see")
     @APIResponseSchema(value = AccountResponses.LedgerPage.class, responseCode = "200",
             responseDescription = "One page of the ledger")
-    public Uni<AccountResponses.LedgerPage> ledger(@PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId,
+    public Uni<AccountResponses.LedgerPage> ledger(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "500", defaultValue = "100")) String limit) {

@@ -15,6 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.Set;
@@ -34,6 +35,7 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 @Path("/v1")
 @Tag(name = "CDRs", description = "Call detail records: search, CSV export, usage; users see their own")
 @Authenticated
+@Produces(MediaType.APPLICATION_JSON)
 public class CdrResource {
 
     private static final int MAX_PAGE = 500;
@@ -57,15 +59,20 @@ public class CdrResource {
             summary = "Search CDRs, newest first (time range, account, direction, disposition, number prefix)")
     @APIResponse(responseCode = "404", description = "accountId names another user's account")
     @APIResponseSchema(value = CdrResponse.Page.class, responseCode = "200", responseDescription = "One page of CDRs")
-    public Uni<CdrResponse.Page> search(@QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String from,
-            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String to,
-            @QueryParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId,
-            @QueryParam("direction") @Parameter(schema = @Schema(enumeration = {"internal", "inbound", "outbound"}))
-            String direction,
-            @QueryParam("disposition") @Parameter(schema = @Schema(enumeration = {"answered", "no-answer", "busy", "failed",
-                    "cancelled", "insufficient-funds"})) String disposition,
+    public Uni<CdrResponse.Page> search(
+            @QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String from,
+            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String to,
+            @QueryParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
+            @QueryParam("direction") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"internal", "inbound", "outbound"})) String direction,
+            @QueryParam("disposition") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"answered", "no-answer", "busy", "failed", "cancelled", "insufficient-funds"}))
+            String disposition,
             @QueryParam("number") @Parameter(description = "Number prefix (caller or callee)",
-                    schema = @Schema(pattern = "^\\+?[0-9]{1,15}$")) String number,
+                    schema = @Schema(type = SchemaType.STRING, pattern = "^\\+?[0-9]{1,15}$")) String number,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
                     maximum = "500", defaultValue = "50")) String limit) {
@@ -82,15 +89,20 @@ public class CdrResource {
             headers = @Header(name = "Content-Disposition", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "404", description = "accountId names another user's account")
-    public Multi<String> export(@QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String from,
-            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String to,
-            @QueryParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid")) String accountId,
-            @QueryParam("direction") @Parameter(schema = @Schema(enumeration = {"internal", "inbound", "outbound"}))
-            String direction,
-            @QueryParam("disposition") @Parameter(schema = @Schema(enumeration = {"answered", "no-answer", "busy", "failed",
-                    "cancelled", "insufficient-funds"})) String disposition,
+    public Multi<String> export(
+            @QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String from,
+            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String to,
+            @QueryParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
+            @QueryParam("direction") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"internal", "inbound", "outbound"})) String direction,
+            @QueryParam("disposition") @Parameter(schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"answered", "no-answer", "busy", "failed", "cancelled", "insufficient-funds"}))
+            String disposition,
             @QueryParam("number") @Parameter(description = "Number prefix (caller or callee)",
-                    schema = @Schema(pattern = "^\\+?[0-9]{1,15}$")) String number) {
+                    schema = @Schema(type = SchemaType.STRING, pattern = "^\\+?[0-9]{1,15}$")) String number) {
         CdrFilter filter = filter(from, to, accountId, direction, disposition, number);
         return Multi.createFrom().item(CdrCsv.HEADER)
                 .onCompletion().switchTo(queries.stream(filter).map(CdrCsv::line));

@@ -9,6 +9,8 @@ import io.ucp.billing.support.Params;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/v1/accounts/{accountId}/usage")
 @Tag(name = "CDRs")
 @Authenticated
+@Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
 
     private final CdrQueries queries;
@@ -41,8 +44,10 @@ public class UsageResource {
     public Uni<CdrQueries.Usage> usage(
             @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             String accountId,
-            @QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String from,
-            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) String to) {
+            @QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String from,
+            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String to) {
         UUID account = CdrResource.parseOr404(accountId);
         if (!user.mayAccess(account)) {
             throw ProblemException.notFound("Billing account " + accountId);

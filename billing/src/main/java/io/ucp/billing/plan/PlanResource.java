@@ -16,6 +16,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -35,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Plans", description = "Versioned billing plans (admins only)")
 @RolesAllowed(CurrentUser.ADMIN)
 @Extension(name = ContractFilter.ROLES, value = "[\"" + CurrentUser.ADMIN + "\"]", parseValue = true)
+@Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
 
     private static final int MAX_PAGE = 200;
