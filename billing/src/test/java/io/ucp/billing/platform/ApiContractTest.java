@@ -65,6 +65,9 @@ class ApiContractTest {
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = operation.path("responses").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> response = it.next();
+                if (!response.getKey().matches("[1-5][0-9][0-9]|default")) {
+                    faults.add(label + " responses: '" + response.getKey() + "' is not a status");
+                }
                 boolean error = response.getKey().startsWith("4") || response.getKey().startsWith("5");
                 String schema = response.getValue().at("/content/application~1problem+json/schema/$ref").asText();
                 if (error && !schema.equals("#/components/schemas/Problem")) {
