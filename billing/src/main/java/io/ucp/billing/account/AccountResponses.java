@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Response bodies of the account billing API. */
 public final class AccountResponses {
@@ -16,8 +18,19 @@ public final class AccountResponses {
         return amount == null ? null : io.ucp.billing.rating.RatingEngine.toMinorUnits(amount, currency);
     }
 
-    public record Billing(UUID accountId, String planCode, String mode, String currency, BigDecimal balance,
-            BigDecimal creditLimit, BigDecimal available, BigDecimal lowBalanceThreshold, String balanceState,
+    /** Money as the service writes it: an exact JSON decimal at the currency's minor units (never a float). */
+    static final String DECIMAL = "decimal";
+
+    public record Billing(UUID accountId,
+            @Schema(nullable = true, description = "null while no plan is assigned") String planCode,
+            @Schema(enumeration = {"prepaid", "postpaid"}) String mode, String currency,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL) BigDecimal balance,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL) BigDecimal creditLimit,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL,
+                    description = "What calls may spend: balance, plus the credit limit when postpaid")
+            BigDecimal available,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL) BigDecimal lowBalanceThreshold,
+            @Schema(enumeration = {"ok", "low", "exhausted"}) String balanceState,
             Instant updatedAt) {
 
         static Billing of(AccountRow a) {
@@ -32,15 +45,27 @@ public final class AccountResponses {
      * One ledger line: charge (a rated CDR, negative), adjustment (admin correction, or re-rating of a CDR: then
      * cdrId/callId are set), top-up, refund, monthly-fee.
      */
-    public record LedgerEntry(String id, Instant at, String type, BigDecimal amount, String currency, UUID cdrId,
-            UUID callId, String reason, String reference) {
+    public record LedgerEntry(String id, Instant at,
+            @Schema(enumeration = {"charge", "adjustment", "top-up", "refund", "monthly-fee"}) String type,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL, description = "Signed: negative debits the balance")
+            BigDecimal amount,
+            String currency,
+            // Spelled out rather than a reference: OpenAPI 3.0 cannot make a $ref nullable.
+            @Schema(implementation = String.class, format = "uuid", nullable = true,
+                    description = "The CDR of a charge or a re-rating adjustment; null otherwise") UUID cdrId,
+            @Schema(implementation = String.class, format = "uuid", nullable = true,
+                    description = "The call of a charge or a re-rating adjustment; null otherwise") UUID callId,
+            @Schema(nullable = true) String reason,
+            @Schema(nullable = true) String reference) {
     }
 
-    public record LedgerPage(UUID accountId, String currency, BigDecimal balance, List<LedgerEntry> items,
-            String nextCursor) {
+    public record LedgerPage(UUID accountId, String currency,
+            @Schema(type = SchemaType.NUMBER, format = DECIMAL) BigDecimal balance, List<LedgerEntry> items,
+            @Schema(nullable = true, description = "null on the last page") String nextCursor) {
     }
 
     /** The result of a top-up, adjustment or refund. */
-    public record Posted(LedgerEntry entry, BigDecimal balance, String balanceState) {
+    public record Posted(LedgerEntry entry, @Schema(type = SchemaType.NUMBER, format = DECIMAL) BigDecimal balance,
+            @Schema(enumeration = {"ok", "low", "exhausted"}) String balanceState) {
     }
 }

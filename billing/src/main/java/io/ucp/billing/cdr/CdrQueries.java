@@ -63,12 +63,23 @@ public class CdrQueries {
                 .onItem().transformToIterable(CdrResponse.Page::items);
     }
 
-    public record Usage(UUID accountId, Instant from, Instant to, String currency, long calls, long answeredCalls,
-            long billableSeconds, long freeSeconds, BigDecimal cost, long unratedCalls,
+    public record Usage(UUID accountId, Instant from, Instant to,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true,
+                    description = "null when the account has no billing account") String currency,
+            long calls, long answeredCalls, long billableSeconds, long freeSeconds,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.NUMBER, format = "decimal")
+            BigDecimal cost,
+            long unratedCalls,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    description = "Per direction (internal, inbound, outbound) with any calls")
             Map<String, Bucket> byDirection) {
     }
 
-    public record Bucket(long calls, long billableSeconds, BigDecimal cost) {
+    public record Bucket(long calls, long billableSeconds,
+            @org.eclipse.microprofile.openapi.annotations.media.Schema(
+                    type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.NUMBER, format = "decimal")
+            BigDecimal cost) {
     }
 
     public Uni<Usage> usage(UUID accountId, Instant from, Instant to) {

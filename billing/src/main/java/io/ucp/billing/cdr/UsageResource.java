@@ -9,15 +9,23 @@ import io.ucp.billing.support.Params;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/accounts/{accountId}/usage")
 @Tag(name = "CDRs")
 @Authenticated
+@Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
 
     private final CdrQueries queries;
@@ -29,9 +37,17 @@ public class UsageResource {
     }
 
     @GET
-    @Operation(summary = "Usage summary for an account and period (default: the current UTC month)")
-    public Uni<CdrQueries.Usage> usage(@PathParam("accountId") String accountId, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
+    @Operation(operationId = "getAccountUsage",
+            summary = "Usage summary for an account and period (default: the current UTC month)")
+    @APIResponse(responseCode = "404", description = "Another user's account")
+    @APIResponseSchema(value = CdrQueries.Usage.class, responseCode = "200", responseDescription = "The usage")
+    public Uni<CdrQueries.Usage> usage(
+            @PathParam("accountId") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            String accountId,
+            @QueryParam("from") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String from,
+            @QueryParam("to") @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            String to) {
         UUID account = CdrResource.parseOr404(accountId);
         if (!user.mayAccess(account)) {
             throw ProblemException.notFound("Billing account " + accountId);

@@ -10,6 +10,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -24,17 +26,23 @@ public record PlanRequest(
         OffsetDateTime effectiveFrom,
         @Min(1) @Max(3600) Integer initialIncrementSeconds,
         @Min(1) @Max(3600) Integer subsequentIncrementSeconds,
-        @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal connectFee,
-        @DecimalMin("0") @Digits(integer = 16, fraction = 4) BigDecimal minimumCharge,
-        @DecimalMin("0") @Digits(integer = 16, fraction = 4) BigDecimal monthlyFee,
+        @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal connectFee,
+        @DecimalMin("0") @Digits(integer = 16, fraction = 4)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal minimumCharge,
+        @DecimalMin("0") @Digits(integer = 16, fraction = 4)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal monthlyFee,
         @Min(0) @Max(1_000_000) Integer includedFreeMinutes,
-        @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal internalRatePerMinute,
+        @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal internalRatePerMinute,
         @Size(max = 5000) List<@Valid @NotNull Rate> destinationRates) {
 
     /** One destination: E.164 digits without '+' (1-15 of them). */
     public record Rate(
             @NotNull @Pattern(regexp = "^[0-9]{1,15}$") String prefix,
-            @NotNull @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal ratePerMinute,
-            @DecimalMin("0") @Digits(integer = 14, fraction = 6) BigDecimal connectFee) {
+            @NotNull @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal ratePerMinute,
+            @DecimalMin("0") @Digits(integer = 14, fraction = 6)
+            @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal connectFee) {
     }
 }

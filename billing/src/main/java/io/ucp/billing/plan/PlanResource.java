@@ -1,7 +1,9 @@
 package io.ucp.billing.plan;
 
 import io.smallrye.mutiny.Uni;
+import io.ucp.billing.platform.openapi.ContractFilter;
 import io.ucp.billing.platform.problem.ProblemException;
+import io.ucp.billing.platform.security.CurrentUser;
 import io.ucp.billing.support.Params;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -14,16 +16,28 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/v1/plans")
 @Tag(name = "Plans", description = "Versioned billing plans (admins only)")
-@RolesAllowed("admin")
+@RolesAllowed(CurrentUser.ADMIN)
+@Extension(name = ContractFilter.ROLES, value = "[\"" + CurrentUser.ADMIN + "\"]", parseValue = true)
+@Produces(MediaType.APPLICATION_JSON)
 public class PlanResource {
 
     private static final int MAX_PAGE = 200;
@@ -35,7 +49,14 @@ public class PlanResource {
     }
 
     @POST
-    @Operation(summary = "Create a plan (version 1); Idempotency-Key honoured")
+    @Operation(operationId = "createPlan", summary = "Create a plan (version 1); Idempotency-Key honoured")
+    @APIResponse(responseCode = "201",
+            description = "Plan created (or the first answer replayed for the same Idempotency-Key)",
+            headers = @Header(name = "Location", description = "The new version",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PlanResponse.class)))
+    @APIResponse(responseCode = "409", description = "A plan with this code exists (add a version instead)")
+    @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
     public Uni<Response> create(@Valid @NotNull PlanRequest request,
             @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
         return plans.create(request, idempotencyKey).map(created -> Response.status(201)
@@ -44,8 +65,10 @@ public class PlanResource {
     }
 
     @GET
-    @Operation(summary = "List plans (latest version of each), by code")
-    public Uni<PlanResponse.Page> list(@QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
+    @Operation(operationId = "listPlans", summary = "List plans (latest version of each), by code")
+    public Uni<PlanResponse.Page> list(@QueryParam("cursor") String cursor,
+            @QueryParam("limit") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "200", defaultValue = "50")) String limit) {
         int size = Params.limit("limit", limit, 50, MAX_PAGE);
         String after = decode(cursor);
         return plans.latest(after, size + 1).map(found -> {
@@ -59,7 +82,10 @@ public class PlanResource {
 
     @GET
     @Path("/{code}")
-    @Operation(summary = "A plan's versions, oldest first")
+    @Operation(operationId = "getPlanHistory", summary = "A plan's versions, oldest first")
+    @APIResponse(responseCode = "404", description = "No such plan")
+    @APIResponseSchema(value = PlanResponse.History.class, responseCode = "200",
+            responseDescription = "The plan's versions")
     public Uni<PlanResponse.History> history(@PathParam("code") String code) {
         return plans.history(code).map(versions -> {
             Instant now = Instant.now();
@@ -70,14 +96,25 @@ public class PlanResource {
 
     @GET
     @Path("/{code}/versions/{version}")
-    @Operation(summary = "One plan version")
+    @Operation(operationId = "getPlanVersion", summary = "One plan version")
+    @APIResponse(responseCode = "404", description = "No such plan version (or version is not a number)")
+    @APIResponseSchema(value = PlanResponse.class, responseCode = "200", responseDescription = "The version")
     public Uni<PlanResponse> version(@PathParam("code") String code, @PathParam("version") int version) {
         return plans.version(code, version).map(p -> PlanResponse.of(p, PlanService.inUse(p, Instant.now())));
     }
 
     @POST
     @Path("/{code}/versions")
-    @Operation(summary = "Change a plan by adding a version from effectiveFrom (default now); Idempotency-Key honoured")
+    @Operation(operationId = "addPlanVersion",
+            summary = "Change a plan by adding a version from effectiveFrom (default now); Idempotency-Key honoured")
+    @APIResponse(responseCode = "201",
+            description = "Version added (or the first answer replayed for the same Idempotency-Key)",
+            headers = @Header(name = "Location", description = "The new version",
+                    schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = PlanResponse.class)))
+    @APIResponse(responseCode = "404", description = "No such plan")
+    @APIResponse(responseCode = "409", description = "The version was added concurrently; read the plan and retry")
+    @APIResponse(responseCode = "422", description = "This Idempotency-Key was used with a different request")
     public Uni<Response> addVersion(@PathParam("code") String code, @Valid @NotNull PlanRequest request,
             @HeaderParam("Idempotency-Key") @Size(max = 200) String idempotencyKey) {
         return plans.addVersion(code, request, idempotencyKey).map(created -> Response.status(201)
@@ -87,7 +124,11 @@ public class PlanResource {
 
     @PUT
     @Path("/{code}/versions/{version}")
-    @Operation(summary = "Edit a scheduled (not yet in force) version; 409 once it is in force")
+    @Operation(operationId = "updateScheduledPlanVersion",
+            summary = "Edit a scheduled (not yet in force) version; 409 once it is in force")
+    @APIResponse(responseCode = "404", description = "No such plan version (or version is not a number)")
+    @APIResponse(responseCode = "409", description = "The version is in force or has rated calls")
+    @APIResponseSchema(value = PlanResponse.class, responseCode = "200", responseDescription = "The edited version")
     public Uni<PlanResponse> update(@PathParam("code") String code, @PathParam("version") int version,
             @Valid @NotNull PlanRequest request) {
         return plans.updateScheduled(code, version, request).map(p -> PlanResponse.of(p, false));
@@ -95,7 +136,12 @@ public class PlanResource {
 
     @DELETE
     @Path("/{code}/versions/{version}")
-    @Operation(summary = "Withdraw the latest version while it is scheduled; 409 once it is in force")
+    @Operation(operationId = "withdrawScheduledPlanVersion",
+            summary = "Withdraw the latest version while it is scheduled; 409 once it is in force")
+    @APIResponse(responseCode = "204", description = "Version withdrawn")
+    @APIResponse(responseCode = "404", description = "No such plan version (or version is not a number)")
+    @APIResponse(responseCode = "409", description = "The version is in force, not the latest, or the plan's only "
+            + "version while accounts use it")
     public Uni<Response> withdraw(@PathParam("code") String code, @PathParam("version") int version) {
         return plans.withdrawScheduled(code, version).replaceWith(Response.noContent().build());
     }

@@ -5,11 +5,19 @@ import io.ucp.billing.rating.PlanVersion;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A plan version as the API shows it; {@code inUse} = already rated calls or in force, hence immutable. */
 public record PlanResponse(String code, int version, String name, String currency, Instant effectiveFrom,
-        Instant effectiveTo, int initialIncrementSeconds, int subsequentIncrementSeconds, BigDecimal connectFee,
-        BigDecimal minimumCharge, BigDecimal monthlyFee, int includedFreeMinutes, BigDecimal internalRatePerMinute,
+        // Spelled out rather than a reference: OpenAPI 3.0 cannot make a $ref nullable.
+        @Schema(implementation = String.class, format = "date-time", nullable = true,
+                description = "null while no later version follows") Instant effectiveTo,
+        int initialIncrementSeconds, int subsequentIncrementSeconds,
+        @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal connectFee,
+        @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal minimumCharge,
+        @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal monthlyFee, int includedFreeMinutes,
+        @Schema(type = SchemaType.NUMBER, format = "decimal") BigDecimal internalRatePerMinute,
         List<DestinationRate> destinationRates, boolean inUse) {
 
     static PlanResponse of(PlanVersion p, boolean inUse) {
@@ -22,6 +30,8 @@ public record PlanResponse(String code, int version, String name, String currenc
     public record History(String code, List<PlanResponse> versions) {
     }
 
-    public record Page(List<PlanResponse> items, String nextCursor) {
+    @Schema(name = "PlanPage")
+    public record Page(List<PlanResponse> items,
+            @Schema(nullable = true, description = "null on the last page") String nextCursor) {
     }
 }

@@ -34,6 +34,21 @@ public final class Params {
         }
     }
 
+    /**
+     * The {@code limit} query parameter as sent. Taken as text so a non-number is a 400 naming it, as an
+     * out-of-range number is; JAX-RS answers a query parameter that does not convert with a bare 404.
+     */
+    public static int limit(String field, String raw, int defaultLimit, int max) {
+        if (raw == null) {
+            return defaultLimit;
+        }
+        try {
+            return limit(field, Integer.valueOf(raw.trim()), defaultLimit, max);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(field, "must be between 1 and " + max);
+        }
+    }
+
     public static int limit(String field, Integer value, int defaultLimit, int max) {
         if (value == null) {
             return defaultLimit;

@@ -14,6 +14,7 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.billing.platform.TestTokens;
 import io.ucp.billing.support.Fixtures;
+import io.ucp.billing.support.contract.InvalidRequests;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,7 @@ class AccountBillingTest {
     }
 
     @Test
+    @InvalidRequests("sends invalid amounts, types, modes and limits on purpose, to see each 400 name its field")
     void badInputsNameTheField() {
         UUID account = UUID.randomUUID();
         Fixtures.openAccount(kafka, account);
@@ -143,9 +145,12 @@ class AccountBillingTest {
                 .post("/v1/accounts/" + UUID.randomUUID() + "/top-ups").then().statusCode(404);
         given().auth().oauth2(ADMIN).get(path + "/ledger?limit=5000").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
+        given().auth().oauth2(ADMIN).get(path + "/ledger?limit=abc").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void usersSeeOnlyTheirOwnAndOnlyAdminsMoveMoney() {
         UUID account = UUID.randomUUID();
         UUID other = UUID.randomUUID();

@@ -10,6 +10,7 @@ import io.restassured.response.ValidatableResponse;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.billing.platform.TestTokens;
 import io.ucp.billing.support.Fixtures;
+import io.ucp.billing.support.contract.InvalidRequests;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,7 @@ class AuthorizationTest {
     }
 
     @Test
+    @InvalidRequests("sends a non-E.164 destination, a missing or malformed accountId and malformed JSON on purpose")
     void badInputsNameTheField() {
         UUID account = UUID.randomUUID();
         String token = TestTokens.user(account);

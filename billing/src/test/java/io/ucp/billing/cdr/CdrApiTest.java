@@ -10,6 +10,7 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.ucp.billing.platform.TestTokens;
 import io.ucp.billing.support.Fixtures;
+import io.ucp.billing.support.contract.InvalidRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,6 +104,7 @@ class CdrApiTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void usersSeeTheirOwnCdrsOnly() {
         seed();
         String alice = TestTokens.user(ALICE);
@@ -136,6 +138,7 @@ class CdrApiTest {
     }
 
     @Test
+    @InvalidRequests("sends from=yesterday, an unknown direction, a non-numeric limit and a foreign cursor on purpose")
     void usageSummarisesAnAccountsPeriod() {
         seed();
         given().auth().oauth2(TestTokens.user(ALICE))
@@ -147,6 +150,8 @@ class CdrApiTest {
                 .then().statusCode(400).body("errors[0].field", equalTo("from"));
         given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/cdrs?direction=sideways")
                 .then().statusCode(400).body("errors[0].field", equalTo("direction"));
+        given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/cdrs?limit=abc")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
         given().auth().oauth2(TestTokens.user(ALICE)).get("/v1/cdrs?cursor=zz")
                 .then().statusCode(400);
     }

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.ucp.billing.platform.TestTokens;
 import io.ucp.billing.support.Fixtures;
+import io.ucp.billing.support.contract.InvalidRequests;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -97,6 +98,7 @@ class PlanResourceTest {
     }
 
     @Test
+    @InvalidRequests("sends invalid currencies, rates, codes and limits on purpose, to see each 400 name its field")
     void badInputsNameTheField() {
         given().auth().oauth2(ADMIN).contentType(ContentType.JSON)
                 .body(body(Fixtures.uniqueCode("bad"), null, "0.02").replace("\"EUR\"", "\"EURO\""))
@@ -118,9 +120,12 @@ class PlanResourceTest {
                 .then().statusCode(404);
         given().auth().oauth2(ADMIN).when().get("/v1/plans?limit=0").then().statusCode(400)
                 .body("errors[0].field", equalTo("limit"));
+        given().auth().oauth2(ADMIN).when().get("/v1/plans?limit=abc").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void onlyAdminsManagePlans() {
         given().auth().oauth2(TestTokens.user(UUID.randomUUID())).contentType(ContentType.JSON)
                 .body(body(Fixtures.uniqueCode("x"), null, "0.02")).when().post("/v1/plans")

@@ -9,12 +9,13 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
+import io.ucp.billing.support.contract.InvalidRequests;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("asks for a path no operation has, to see the 404 problem")
     void unknownRouteIsAProblem() {
         given().when().get("/v1/no-such-thing")
                 .then().statusCode(404).contentType("application/problem+json")
@@ -65,6 +67,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends malformed JSON on purpose")
     void malformedJsonIsA400() {
         given().contentType(ContentType.JSON).body("{\"name\": \"x\",").when().post("/v1/test-probe")
                 .then().statusCode(400).contentType("application/problem+json")
@@ -72,6 +75,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends a string where the probe takes a number, on purpose")
     void aWrongTypeNamesTheField() {
         given().contentType(ContentType.JSON).body("{\"name\": \"x\", \"count\": \"many\", \"items\": []}")
                 .when().post("/v1/test-probe")
@@ -80,6 +84,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends fields outside their bounds on purpose, to see each one named")
     void validationNamesEachField() {
         given().contentType(ContentType.JSON)
                 .body("{\"name\": \"\", \"count\": 11, \"items\": [{\"label\": \"far too long a label\"}]}")
@@ -89,6 +94,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends limit=1000, over the documented maximum, on purpose")
     void aQueryParameterOutOfRangeNamesIt() {
         given().queryParam("limit", 1000).when().get("/v1/test-probe")
                 .then().statusCode(400).contentType("application/problem+json")
@@ -96,6 +102,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends a body over the size limit on purpose")
     void anOversizedBodyIsA413Problem() {
         String big = "{\"name\": \"" + "x".repeat(300_000) + "\", \"count\": 1, \"items\": []}";
         given().contentType(ContentType.JSON).body(big).when().post("/v1/test-probe")
@@ -103,6 +110,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("uses a method the path does not have and a media type the operation does not take, on purpose")
     void wrongMethodAndMediaTypeAreProblems() {
         given().when().delete("/v1/test-probe")
                 .then().statusCode(405).contentType("application/problem+json");
@@ -136,6 +144,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("puts percent-encoded specials where a UUID belongs and asks for unknown paths, on purpose")
     void percentEncodedSpecialsInAPathAreProblemsNot500() {
         for (String segment : List.of("%20", "%00", "%22", "%7Bx%7D", "a%20b", "%27", "%5C", "%25", "%3C%3E")) {
             given().urlEncodingEnabled(false).when().get("/v1/test-probe/items/" + segment)
@@ -155,6 +164,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends null and empty bodies on purpose")
     void aNullOrEmptyBodyIsA400() {
         for (String body : List.of("null", "")) {
             given().contentType(ContentType.JSON).body(body).when().post("/v1/test-probe")
@@ -164,6 +174,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("sends a body over the HTTP layer's limit on purpose")
     void aBodyOverTheHttpLimitIsA413Problem() {
         String big = "{\"name\": \"" + "x".repeat(1_100_000) + "\", \"count\": 1, \"items\": []}";
         given().contentType(ContentType.JSON).body(big).when().post("/v1/test-probe")
@@ -177,6 +188,7 @@ class PlatformTest {
     }
 
     @Test
+    @InvalidRequests("also asks for an unknown path, whose answer must carry the headers too")
     void everyResponseCarriesTheSecurityHeaders() {
         for (String path : List.of("/v1/test-probe?limit=1", "/v1/no-such-thing", "/q/openapi")) {
             given().when().get(path).then()

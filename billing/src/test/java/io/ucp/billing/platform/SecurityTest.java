@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import io.ucp.billing.support.contract.InvalidRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -41,6 +42,7 @@ class SecurityTest {
     }
 
     @Test
+    @InvalidRequests("calls a secured operation without a token on purpose, to see the 401")
     void noTokenIsA401Problem() {
         given().when().get("/v1/test-probe/me")
                 .then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
