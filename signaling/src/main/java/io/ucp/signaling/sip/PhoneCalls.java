@@ -302,7 +302,7 @@ public class PhoneCalls {
             return; // still being placed: the call's first update finds it hung up
         }
         calls.hangup(placed.actor(), placed.callId, null).subscribe().with(ok -> { },
-                e -> Log.debugf("Phone's hang-up not taken (%s): %s", placed.callId, e.getMessage()));
+                e -> Log.warnf("Phone's hang-up not taken (%s): %s", placed.callId, e.toString()));
     }
 
     /** The call changed: ring, relay the offer to new legs, answer or end the phone's INVITE. */

@@ -177,8 +177,11 @@ public class SipPhones {
                     .call(() -> sdp == null ? Uni.createFrom().voidItem()
                             : toCaller(leg, phoneTag, sdp).chain(answer -> relay(leg, "answer", answer)))
                     .subscribe().with(ok -> { }, e -> {
-                        Log.debugf("SIP answer not taken (%s): %s", leg.callId, e.getMessage());
+                        // The phone answered but its media could not be joined (rtpengine failing): a call nobody
+                        // can hear must not stay active, so the phone gets BYE and the call ends.
+                        Log.warnf("SIP answer not taken (%s): %s", leg.callId, e.toString());
                         bye(leg);
+                        calls.hangup(actor, leg.callId, null).subscribe().with(x -> { }, x -> { });
                     });
         } else if (!leg.ended) {
             leg.ended = true;
@@ -241,7 +244,7 @@ public class SipPhones {
         requests.respond(transaction, requests.response(Response.OK, request, null));
         leg.ended = true;
         calls.hangup(new Actor(leg.link.accountId, false), leg.callId, null)
-                .subscribe().with(ok -> { }, e -> Log.debugf("SIP BYE not taken: %s", e.getMessage()));
+                .subscribe().with(ok -> { }, e -> Log.warnf("SIP BYE not taken (%s): %s", leg.callId, e.toString()));
         return true;
     }
 
