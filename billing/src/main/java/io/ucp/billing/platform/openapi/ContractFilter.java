@@ -153,9 +153,9 @@ public class ContractFilter implements OASFilter {
                         "type", "https://ucp.io/problems/invalid-request",
                         "title", "Invalid request",
                         "status", 400,
-                        "detail", "currency: must match \"^[A-Z]{3}$\"",
-                        "instance", "/v1/plans",
-                        "errors", List.of(Map.of("field", "currency", "message", "must match \"^[A-Z]{3}$\""))));
+                        "detail", "email: must be a well-formed email address",
+                        "instance", "/v1/accounts",
+                        "errors", List.of(Map.of("field", "email", "message", "must be a well-formed email address"))));
     }
 
     private static Schema fieldErrorSchema() {

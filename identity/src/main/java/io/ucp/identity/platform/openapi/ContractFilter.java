@@ -1,6 +1,5 @@
 package io.ucp.identity.platform.openapi;
 
-import io.ucp.identity.flag.FeatureFlag;
 import io.ucp.identity.platform.problem.Problem;
 import java.math.BigDecimal;
 import java.util.List;
@@ -56,7 +55,6 @@ public class ContractFilter implements OASFilter {
         }
         openApi.getComponents().addSchema(FIELD_ERROR, fieldErrorSchema());
         openApi.getComponents().addSchema(PROBLEM, problemSchema());
-        openApi.getComponents().addSchema(FeatureFlag.FLAG_VALUE, flagValueSchema());
         if (openApi.getPaths() == null || openApi.getPaths().getPathItems() == null) {
             return;
         }
@@ -76,6 +74,10 @@ public class ContractFilter implements OASFilter {
         if (responses == null) {
             responses = OASFactory.createAPIResponses();
             operation.setResponses(responses);
+        }
+        if (responses.getExtensions() != null) {
+            // A method-level @Extension can also land on the operation's responses; it belongs on the operation only.
+            responses.removeExtension(ROLES);
         }
         boolean needsRole = operation.getExtensions() != null && operation.getExtensions().containsKey(ROLES);
         APIResponse forbidden = responses.getAPIResponse("403");
@@ -163,19 +165,6 @@ public class ContractFilter implements OASFilter {
                         "Dotted path of the field, parameter or header (body: the whole body)"))
                 .addProperty("message", string(null, "Why it was refused"))
                 .required(List.of("field", "message"));
-    }
-
-    /** A flag holds a JSON value of its type: bool, number, string, or any JSON (never null) for json. */
-    private static Schema flagValueSchema() {
-        return OASFactory.createSchema()
-                .description("The flag's value: a boolean (type bool), a number (number), a string (string), or "
-                        + "any JSON value but null (json)")
-                .oneOf(List.of(
-                        OASFactory.createSchema().addType(SchemaType.BOOLEAN),
-                        OASFactory.createSchema().addType(SchemaType.NUMBER),
-                        OASFactory.createSchema().addType(SchemaType.STRING),
-                        OASFactory.createSchema().addType(SchemaType.OBJECT),
-                        OASFactory.createSchema().addType(SchemaType.ARRAY).items(OASFactory.createSchema())));
     }
 
     private static Schema string(String format, String description) {

@@ -75,6 +75,10 @@ public class ContractFilter implements OASFilter {
             responses = OASFactory.createAPIResponses();
             operation.setResponses(responses);
         }
+        if (responses.getExtensions() != null) {
+            // A method-level @Extension can also land on the operation's responses; it belongs on the operation only.
+            responses.removeExtension(ROLES);
+        }
         boolean needsRole = operation.getExtensions() != null && operation.getExtensions().containsKey(ROLES);
         APIResponse forbidden = responses.getAPIResponse("403");
         if (forbidden != null && !needsRole && AUTO_403.equals(forbidden.getDescription())) {
