@@ -182,6 +182,34 @@ class PlatformTest {
     }
 
     @Test
+    void aChunkedBodyOverTheLimitIsA413Problem() throws Exception {
+        // No Content-Length: the limit can only be applied while the body streams in (#10 finding 10).
+        String big = "{\"name\": \"" + "x".repeat(300_000) + "\", \"count\": 1, \"items\": []}";
+        java.net.http.HttpResponse<String> response = chunked(big);
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).isEqualTo(413);
+        org.assertj.core.api.Assertions.assertThat(response.headers().firstValue("Content-Type"))
+                .hasValue("application/problem+json");
+        org.assertj.core.api.Assertions.assertThat(response.body()).contains("\"status\":413");
+    }
+
+    @Test
+    void aSmallChunkedBodyIsReadAsUsual() throws Exception {
+        java.net.http.HttpResponse<String> response = chunked("{\"name\": \"probe\", \"count\": 1, \"items\": []}");
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(response.body()).isLessThan(300);
+    }
+
+    /** POST to the probe without Content-Length (Transfer-Encoding: chunked), past the REST Assured validator. */
+    private static java.net.http.HttpResponse<String> chunked(String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + io.restassured.RestAssured.port + "/v1/test-probe")).header("Content-Type",
+                        "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(bytes))).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void aTooLongUriIsA414Problem() {
         given().queryParam("limit", 1).queryParam("pad", "x".repeat(10_000)).when().get("/v1/test-probe")
                 .then().statusCode(414).contentType("application/problem+json").body("status", equalTo(414));

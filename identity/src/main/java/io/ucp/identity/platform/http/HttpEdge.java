@@ -28,6 +28,7 @@ public class HttpEdge {
     private final ObjectMapper json;
     private final long maxBodyBytes;
     private final int maxUriLength;
+    private final io.vertx.ext.web.handler.BodyHandler chunked;
 
     public HttpEdge(ObjectMapper json,
             @ConfigProperty(name = "ucp.http.max-body-bytes", defaultValue = "262144") long maxBodyBytes,
@@ -35,10 +36,22 @@ public class HttpEdge {
         this.json = json;
         this.maxBodyBytes = maxBodyBytes;
         this.maxUriLength = maxUriLength;
+        this.chunked = io.vertx.ext.web.handler.BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     }
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::handle);
+        router.route().order(ORDER).failureHandler(this::failed);
+    }
+
+    /** The streamed-body limit below failed the request: answered as a problem too. */
+    void failed(RoutingContext context) {
+        if (context.statusCode() == 413 && !context.response().ended() && !context.response().headWritten()) {
+            refuse(context, 413, "payload-too-large", "Payload too large",
+                    "The body may be at most " + maxBodyBytes + " bytes", context.request().path());
+            return;
+        }
+        context.next();
     }
 
     void handle(RoutingContext context) {
@@ -74,6 +87,11 @@ public class HttpEdge {
                         "The body may be at most " + maxBodyBytes + " bytes", path);
                 return;
             }
+        } else if (context.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // A chunked body is only measured while it streams in: read it here, capped, so that passing the limit
+            // fails the request with 413 (answered by failed(...)) instead of the REST layer's bare 413.
+            chunked.handle(context);
+            return;
         }
         context.next();
     }
