@@ -174,7 +174,7 @@ public class DeviceRegistry {
             });
         }).ifNoItem().after(SUBSCRIBE_TIMEOUT).fail()
                 .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely()
-                .chain(() -> heartbeat().chain(this::load)
+                .chain(() -> refreshMirror()
                         .onFailure().retry().withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10)).indefinitely())
                 .invoke(() -> {
                     joined.set(true);
@@ -197,8 +197,16 @@ public class DeviceRegistry {
         return loaded;
     }
 
+    /** One heartbeat, then the whole directory read into the mirror (at join, and again after Redis was lost). */
+    Uni<Void> refreshMirror() {
+        return heartbeat().chain(this::load);
+    }
+
     private Uni<Void> load() {
-        long askedAt = System.nanoTime();
+        // Entries read now count as seen at the heartbeat just taken, not now: an instance alive now beat before
+        // it wrote any entry, so one missing from that live set is gone (a stopped test profile, a killed pod) and
+        // its devices and trunks must not look online until the next beat.
+        long askedAt = alive.askedAt();
         return redis.hash(String.class).hgetall(directoryKey).invoke(all -> {
             all.forEach((device, entry) -> {
                 try {

@@ -57,8 +57,8 @@ class PhoneInviteTest {
     @Test
     void anInviteIsChallengedRefusedWhereItMustBeAndPlacedOnceThenCancelled() throws Throwable {
         SipFixtures.Phone alice = SipFixtures.provision(directory);
-        assertThat(Sipp.run("register.xml", 15089, "-s", alice.username(), "-au", alice.username(), "-ap",
-                alice.password(), "-key", "expires", "300")).isZero();
+        Sipp.run("register.xml", 15089, "-s", alice.username(), "-au", alice.username(), "-ap",
+                alice.password(), "-key", "expires", "300").assertPassed();
         await().atMost(Duration.ofSeconds(5)).until(() -> registry.devicesOf(alice.accountId())
                 .contains(alice.deviceId()));
         try (RawSip raw = new RawSip(); User bob = user(channel, 1)) {

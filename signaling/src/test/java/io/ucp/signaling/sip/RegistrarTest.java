@@ -47,8 +47,8 @@ class RegistrarTest {
     @Test
     void sippRegistersWithTheIssuedCredentialsAndTheDeviceRemovalDropsIt() throws Exception {
         SipFixtures.Phone phone = provision();
-        assertThat(Sipp.run("register.xml", 15071, "-s", phone.username(), "-au", phone.username(), "-ap",
-                phone.password(), "-key", "expires", "300")).isZero();
+        Sipp.run("register.xml", 15071, "-s", phone.username(), "-au", phone.username(), "-ap",
+                phone.password(), "-key", "expires", "300").assertPassed();
         List<SipDirectory.Contact> contacts = directory.contacts(phone.deviceId()).await().indefinitely();
         assertThat(contacts).extracting(SipDirectory.Contact::uri)
                 .containsExactly("sip:" + phone.username() + "@127.0.0.1:15071;transport=UDP");
@@ -59,27 +59,27 @@ class RegistrarTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> directory.contacts(phone.deviceId()).await().indefinitely()
                 .isEmpty());
         // Gone for good: the same credentials no longer register.
-        assertThat(Sipp.run("register.xml", 15071, "-s", phone.username(), "-au", phone.username(), "-ap",
-                phone.password(), "-key", "expires", "300")).isNotZero();
+        Sipp.run("register.xml", 15071, "-s", phone.username(), "-au", phone.username(), "-ap",
+                phone.password(), "-key", "expires", "300").assertFailed();
     }
 
     @Test
     void aWrongPasswordGets401AndRepeatedFailuresAreThrottled() throws Exception {
         SipFixtures.Phone phone = provision();
-        assertThat(Sipp.run("register_refused.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
-                "not-the-password", "-key", "expires", "300")).isZero();
+        Sipp.run("register_refused.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
+                "not-the-password", "-key", "expires", "300").assertPassed();
         // The test profile allows 5 failures per source and window: failures 2-4 are challenged again, the 5th
         // is refused (403), and from then on every REGISTER from that source gets 403 without a challenge.
         for (int i = 0; i < 3; i++) {
-            assertThat(Sipp.run("register_refused.xml", 15072, "-s", phone.username(), "-au", phone.username(),
-                    "-ap", "not-the-password", "-key", "expires", "300")).isZero();
+            Sipp.run("register_refused.xml", 15072, "-s", phone.username(), "-au", phone.username(),
+                    "-ap", "not-the-password", "-key", "expires", "300").assertPassed();
         }
-        assertThat(Sipp.run("register.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
-                "not-the-password", "-key", "expires", "300")).isNotZero();
-        assertThat(Sipp.run("register_throttled.xml", 15072, "-s", phone.username())).isZero();
+        Sipp.run("register.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
+                "not-the-password", "-key", "expires", "300").assertFailed();
+        Sipp.run("register_throttled.xml", 15072, "-s", phone.username()).assertPassed();
         // Throttled means no check at all: even the right password is refused until the window passes.
-        assertThat(Sipp.run("register.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
-                phone.password(), "-key", "expires", "300")).isNotZero();
+        Sipp.run("register.xml", 15072, "-s", phone.username(), "-au", phone.username(), "-ap",
+                phone.password(), "-key", "expires", "300").assertFailed();
         assertThat(directory.contacts(phone.deviceId()).await().indefinitely()).isEmpty();
     }
 
@@ -120,15 +120,15 @@ class RegistrarTest {
     @Test
     void suspendingTheAccountDropsRegistrationsAndUnknownUsersAreRefused() throws Exception {
         SipFixtures.Phone phone = provision();
-        assertThat(Sipp.run("register.xml", 15073, "-s", phone.username(), "-au", phone.username(), "-ap",
-                phone.password(), "-key", "expires", "300")).isZero();
+        Sipp.run("register.xml", 15073, "-s", phone.username(), "-au", phone.username(), "-ap",
+                phone.password(), "-key", "expires", "300").assertPassed();
         assertThat(directory.contacts(phone.deviceId()).await().indefinitely()).hasSize(1);
         publish(phone.accountId(), "account.suspended", Map.of("accountId", phone.accountId().toString()));
         await().atMost(Duration.ofSeconds(5)).until(() -> directory.contacts(phone.deviceId()).await().indefinitely()
                 .isEmpty());
         // An unknown user is challenged, then refused like a wrong password.
-        assertThat(Sipp.run("register_refused.xml", 15073, "-s", "sip-nobody", "-au", "sip-nobody", "-ap", "x",
-                "-key", "expires", "300")).isZero();
+        Sipp.run("register_refused.xml", 15073, "-s", "sip-nobody", "-au", "sip-nobody", "-ap", "x",
+                "-key", "expires", "300").assertPassed();
     }
 
     @Test

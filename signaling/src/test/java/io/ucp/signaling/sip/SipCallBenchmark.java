@@ -41,14 +41,14 @@ class SipCallBenchmark {
         int rate = Integer.getInteger("bench.rate", 100);
         int calleeCount = Integer.getInteger("bench.callees", 50);
         SipFixtures.Phone alice = SipFixtures.provision(directory);
-        assertThat(Sipp.run("register.xml", 15123, "-s", alice.username(), "-au", alice.username(), "-ap",
-                alice.password(), "-key", "expires", "3600")).isZero();
+        Sipp.run("register.xml", 15123, "-s", alice.username(), "-au", alice.username(), "-ap",
+                alice.password(), "-key", "expires", "3600").assertPassed();
         // Bob's phones: one account each (a user on a call is busy for the next), all registered at the one UAS.
         StringBuilder injection = new StringBuilder("SEQUENTIAL\n");
         for (int i = 0; i < calleeCount; i++) {
             SipFixtures.Phone bob = SipFixtures.provision(directory);
-            assertThat(Sipp.run("register.xml", 15121, "-s", bob.username(), "-au", bob.username(), "-ap",
-                    bob.password(), "-key", "expires", "3600")).isZero();
+            Sipp.run("register.xml", 15121, "-s", bob.username(), "-au", bob.username(), "-ap",
+                    bob.password(), "-key", "expires", "3600").assertPassed();
             injection.append(bob.accountId()).append(";\n");
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.devicesOf(bob.accountId())
                     .contains(bob.deviceId()));

@@ -19,7 +19,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,12 +44,12 @@ class SipCallTest {
     @Test
     void aRestCallRingsTheRegisteredPhoneWhichAnswersAndTheHangUpSendsBye() throws Throwable {
         SipFixtures.Phone alice = SipFixtures.provision(directory);
-        assertThat(Sipp.run("register.xml", 15075, "-s", alice.username(), "-au", alice.username(), "-ap",
-                alice.password(), "-key", "expires", "300")).isZero();
+        Sipp.run("register.xml", 15075, "-s", alice.username(), "-au", alice.username(), "-ap",
+                alice.password(), "-key", "expires", "300").assertPassed();
         await().atMost(Duration.ofSeconds(5)).until(() -> registry.devicesOf(alice.accountId())
                 .contains(alice.deviceId()));
         // The phone: sipp's built-in UAS on the registered contact (180, 200 with SDP, ACK, BYE → 200).
-        Process phone = Sipp.start("uas", 15075);
+        Sipp.Run phone = Sipp.start("uas", 15075);
         try (User bob = user(channel, 1)) {
             String id = originate(bob, alice.accountId(), null).statusCode(201).extract().path("callId");
             UUID callId = UUID.fromString(id);
@@ -63,34 +62,34 @@ class SipCallTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "active".equals(given().auth().oauth2(bob.token())
                     .get("/v1/calls/" + id).then().extract().path("state")));
             action(bob, callId, "hangup").statusCode(200);
-            assertThat(phone.waitFor(30, TimeUnit.SECONDS)).as("sipp UAS finished").isTrue();
-            assertThat(phone.exitValue()).as("sipp UAS saw INVITE, ACK and BYE").isZero();
+            // sipp's UAS saw INVITE, ACK and BYE.
+            Sipp.finish(phone).assertPassed();
             assertEvents(pool, callId, "call.created", "call.ringing", "call.answered", "call.ended");
         } finally {
-            phone.destroyForcibly();
+            phone.kill();
         }
     }
 
     @Test
     void aBusyPhoneEndsTheCallBusyAndARemovedPhoneIsNoLongerRingable() throws Throwable {
         SipFixtures.Phone alice = SipFixtures.provision(directory);
-        assertThat(Sipp.run("register.xml", 15076, "-s", alice.username(), "-au", alice.username(), "-ap",
-                alice.password(), "-key", "expires", "300")).isZero();
+        Sipp.run("register.xml", 15076, "-s", alice.username(), "-au", alice.username(), "-ap",
+                alice.password(), "-key", "expires", "300").assertPassed();
         await().atMost(Duration.ofSeconds(5)).until(() -> registry.devicesOf(alice.accountId())
                 .contains(alice.deviceId()));
-        Process phone = Sipp.start("busy.xml", 15076);
+        Sipp.Run phone = Sipp.start("busy.xml", 15076);
         try (User bob = user(channel, 1)) {
             String id = originate(bob, alice.accountId(), null).statusCode(201).extract().path("callId");
             bob.device().send(Map.of("type", "sdp", "callId", id, "description",
                     Map.of("type", "offer", "sdp", OFFER_SDP)));
-            assertThat(Sipp.finish(phone)).as("sipp saw the INVITE and the ACK of its 486").isZero();
+            Sipp.finish(phone).assertPassed(); // it saw the INVITE and the ACK of its 486
             await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth().oauth2(bob.token())
                     .get("/v1/calls/" + id).then().extract().path("state")));
             assertThat(given().auth().oauth2(bob.token()).get("/v1/calls/" + id).then().extract()
                     .<String>path("endCause")).isEqualTo("busy");
             assertEvents(pool, UUID.fromString(id), "call.created", "call.ringing", "call.ended");
         } finally {
-            phone.destroyForcibly();
+            phone.kill();
         }
         SipFixtures.publish(alice.accountId(), "device.removed", Map.of("accountId", alice.accountId().toString(),
                 "deviceId", alice.deviceId().toString()));

@@ -62,7 +62,7 @@ class SipTrunkTest {
                         CallTestSupport.await(() -> copies.ownerOfNumber(number))));
                 await().atMost(Duration.ofSeconds(5)).until(() -> registry.trunkOwner(TRUNK) != null);
 
-                Process carrier = Sipp.start("carrier_uac.xml", 15091, "-s", number);
+                Sipp.Run carrier = Sipp.start("carrier_uac.xml", 15091, "-s", number);
                 try {
                     JsonNode offer = alice.device().awaitMessage("call.offer", m -> true);
                     String callId = offer.path("callId").asText();
@@ -79,7 +79,7 @@ class SipTrunkTest {
                     alice.device().send(Map.of("type", "sdp", "callId", callId, "description",
                             Map.of("type", "answer", "sdp", RTP_SDP)));
                     // The carrier gets 200, ACKs, talks a second and hangs up: sipp's scenario ran to its end.
-                    assertThat(Sipp.finish(carrier)).as("sipp carrier saw 200 and its BYE answered").isZero();
+                    Sipp.finish(carrier).assertPassed(); // it saw INVITE, ACK and BYE
                     await().atMost(Duration.ofSeconds(10)).until(() -> "ended".equals(given().auth()
                             .oauth2(alice.token()).get("/v1/calls/" + callId).then().extract().path("state")));
                     assertEvents(pool, UUID.fromString(callId), "call.created", "call.ringing", "call.answered",
@@ -88,7 +88,7 @@ class SipTrunkTest {
                     await().atMost(Duration.ofSeconds(10)).until(() -> phone.log().contains("terminated")
                             || phone.log().contains("closed"));
                 } finally {
-                    carrier.destroyForcibly();
+                    carrier.kill();
                 }
             }
         }
@@ -104,7 +104,7 @@ class SipTrunkTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> registry.trunkOwner(TRUNK) != null);
             Path messages = Files.createTempFile("carrier", ".log");
             // The carrier: sipp's built-in UAS on the trunk's address (180, 200 with SDP, ACK, BYE → 200).
-            Process carrier = Sipp.start("uas", 15093, "-message_file", messages.toString());
+            Sipp.Run carrier = Sipp.start("uas", 15093, "-message_file", messages.toString());
             try {
                 String callId = given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
                         .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -124,7 +124,7 @@ class SipTrunkTest {
 
                 given().auth().oauth2(bob.token()).header("Idempotency-Key", UUID.randomUUID().toString())
                         .post("/v1/calls/" + callId + "/hangup").then().statusCode(200);
-                assertThat(Sipp.finish(carrier)).as("sipp carrier saw INVITE, ACK and BYE").isZero();
+                Sipp.finish(carrier).assertPassed();
                 String log = Files.readString(messages);
                 assertThat(log).contains("INVITE sip:+15559876543@127.0.0.1:15093");
                 assertThat(log).containsPattern("(?m)^From: <sip:\\" + bobNumber + "@ucp\\.local>");
@@ -132,7 +132,7 @@ class SipTrunkTest {
                 assertEvents(pool, UUID.fromString(callId), "call.created", "call.ringing", "call.answered",
                         "call.ended");
             } finally {
-                carrier.destroyForcibly();
+                carrier.kill();
             }
         }
     }
